@@ -1,0 +1,39 @@
+package org.turnctl.stun.attr;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.turnctl.stun.StunDecodeException;
+import org.turnctl.stun.StunMessage;
+import org.turnctl.stun.TransactionId;
+
+/** NONCE (RFC 8489 section 14.10): fewer than 128 characters, up to 763 bytes when decoding. */
+public record Nonce(String value) implements StunAttribute {
+    public static final int TYPE = AttributeType.NONCE;
+    public static final int MAX_BYTES = 763;
+
+    public Nonce {
+        if (value == null || value.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+            throw new IllegalArgumentException("NONCE must be at most " + MAX_BYTES + " bytes of UTF-8");
+        }
+    }
+
+    /** The first Nonce in the message, if any. */
+    public static Optional<Nonce> from(StunMessage msg) {
+        return msg.first(Nonce.class);
+    }
+
+    static Nonce read(AttributeValue v) throws StunDecodeException {
+        return new Nonce(v.utf8(0, MAX_BYTES));
+    }
+
+    @Override
+    public int type() {
+        return TYPE;
+    }
+
+    @Override
+    public void writeValue(ByteBuf out, TransactionId transactionId) {
+        out.writeBytes(value.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,39 @@
+package org.turnctl.stun.attr;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.turnctl.stun.StunDecodeException;
+import org.turnctl.stun.StunMessage;
+import org.turnctl.stun.TransactionId;
+
+/** SOFTWARE (RFC 8489 section 14.14): fewer than 128 characters, up to 763 bytes when decoding. */
+public record Software(String value) implements StunAttribute {
+    public static final int TYPE = AttributeType.SOFTWARE;
+    public static final int MAX_BYTES = 763;
+
+    public Software {
+        if (value == null || value.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+            throw new IllegalArgumentException("SOFTWARE must be at most " + MAX_BYTES + " bytes of UTF-8");
+        }
+    }
+
+    /** The first Software in the message, if any. */
+    public static Optional<Software> from(StunMessage msg) {
+        return msg.first(Software.class);
+    }
+
+    static Software read(AttributeValue v) throws StunDecodeException {
+        return new Software(v.utf8(0, MAX_BYTES));
+    }
+
+    @Override
+    public int type() {
+        return TYPE;
+    }
+
+    @Override
+    public void writeValue(ByteBuf out, TransactionId transactionId) {
+        out.writeBytes(value.getBytes(StandardCharsets.UTF_8));
+    }
+}
