@@ -105,6 +105,10 @@ public final class AttributeValue {
         if (size > maxBytes) {
             throw error(size + " bytes of text, at most " + maxBytes + " allowed");
         }
+        if (isAscii(offset + at, size)) {
+            // The common case (usernames, realms, nonces): one copy, no decoder.
+            return new String(raw, offset + at, size, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -114,6 +118,15 @@ public final class AttributeValue {
         } catch (CharacterCodingException e) {
             throw error("text is not valid UTF-8");
         }
+    }
+
+    private boolean isAscii(int from, int size) {
+        for (int i = from; i < from + size; i++) {
+            if (raw[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
