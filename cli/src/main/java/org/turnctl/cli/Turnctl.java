@@ -29,7 +29,6 @@ public final class Turnctl implements Runnable {
     /** Builds the command line with turnctl's exit-code conventions. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Turnctl());
-        cl.setExitCodeExceptionMapper(e -> ExitCodes.INTERNAL_ERROR);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("turnctl: internal error: " + e);
             return ExitCodes.INTERNAL_ERROR;
