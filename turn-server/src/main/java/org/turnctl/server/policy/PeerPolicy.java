@@ -1,0 +1,179 @@
+package org.turnctl.server.policy;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which peers a client may reach through the relay. Safe by default: loopback, private,
+ * link-local, cloud metadata, documentation and other special ranges are refused.
+ *
+ * <p>A peer is refused when its literal address, or the IPv4 address it embeds (IPv4-mapped
+ * ::ffff:0:0/96, IPv4-compatible ::/96, IPv4-translated ::ffff:0:0:0/96, 6to4 2002::/16,
+ * NAT64 64:ff9b::/96), matches a deny prefix and no longer allow prefix matches; on equal
+ * length, deny wins. Without this, "::ffff:169.254.169.254" would walk past a rule written for
+ * 169.254.0.0/16. An allow prefix identical to a default deny prefix replaces it (that is what
+ * an operator who writes {@code --allow-peer 10.0.0.0/8} means). 0.0.0.0/8 and :: are never
+ * allowed. The server's own relay addresses are always allowed, so that two allocations on one
+ * server can talk even with private relay addresses.
+ *
+ * <p>Immutable and thread-safe; a reload builds a new one.
+ */
+public final class PeerPolicy {
+
+    /** shared/DESIGN.md "Defaults that matter". */
+    public static final List<String> DEFAULT_DENY = List.of(
+            "0.0.0.0/8", "127.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "169.254.0.0/16", "172.16.0.0/12",
+            "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15",
+            "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+            "::/128", "::1/128", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32",
+            "2002::/16", "fc00::/7", "fe80::/10", "ff00::/8");
+
+    private static final Cidr THIS_NETWORK = Cidr.parse("0.0.0.0/8");
+    private static final List<Cidr> LOOPBACK = List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"));
+
+    private final List<Cidr> deny;
+    private final List<Cidr> allow;
+    private final Set<String> relayAddresses;
+    private final boolean loopbackAllowed;
+
+    private PeerPolicy(List<Cidr> deny, List<Cidr> allow, Set<String> relayAddresses, boolean loopbackAllowed) {
+        this.deny = deny;
+        this.allow = allow;
+        this.relayAddresses = relayAddresses;
+        this.loopbackAllowed = loopbackAllowed;
+    }
+
+    /**
+     * @param allow          {@code --allow-peer} prefixes
+     * @param extraDeny      {@code --deny-peer} prefixes, added to the defaults
+     * @param allowLoopback  {@code --allow-loopback-peers}: opens 127.0.0.0/8 and ::1 only
+     * @param relayAddresses the server's own relay addresses, always allowed
+     */
+    public static PeerPolicy of(List<Cidr> allow, List<Cidr> extraDeny, boolean allowLoopback,
+            Collection<InetAddress> relayAddresses) {
+        List<Cidr> deny = new ArrayList<>();
+        for (String d : DEFAULT_DENY) {
+            Cidr c = Cidr.parse(d);
+            if (allow.contains(c) || (allowLoopback && LOOPBACK.contains(c))) {
+                continue;
+            }
+            deny.add(c);
+        }
+        deny.addAll(extraDeny);
+        Set<String> relays = new HashSet<>();
+        for (InetAddress a : relayAddresses) {
+            relays.add(Arrays.toString(a.getAddress()));
+        }
+        return new PeerPolicy(List.copyOf(deny), List.copyOf(allow), Set.copyOf(relays), allowLoopback);
+    }
+
+    /** The default policy with nothing allowed beyond it. */
+    public static PeerPolicy defaults(Collection<InetAddress> relayAddresses) {
+        return of(List.of(), List.of(), false, relayAddresses);
+    }
+
+    public boolean isAllowed(InetAddress peer) {
+        return isAllowed(peer.getAddress());
+    }
+
+    /** Decides on the raw 4- or 16-byte address as it came off the wire. */
+    public boolean isAllowed(byte[] peer) {
+        if (relayAddresses.contains(Arrays.toString(peer))) {
+            return true;
+        }
+        if (isUnspecified(peer)) {
+            return false;
+        }
+        if (!formAllowed(peer)) {
+            return false;
+        }
+        byte[] embedded = embeddedIpv4(peer);
+        return embedded == null || (!THIS_NETWORK.contains(embedded) && formAllowed(embedded));
+    }
+
+    private boolean formAllowed(byte[] address) {
+        if (address.length == 4 && THIS_NETWORK.contains(address)) {
+            return false;
+        }
+        int denyLength = longestMatch(deny, address);
+        if (denyLength < 0) {
+            return true;
+        }
+        return longestMatch(allow, address) > denyLength;
+    }
+
+    private static int longestMatch(List<Cidr> prefixes, byte[] address) {
+        int best = -1;
+        for (Cidr c : prefixes) {
+            if (c.prefixLength() > best && c.contains(address)) {
+                best = c.prefixLength();
+            }
+        }
+        return best;
+    }
+
+    private static boolean isUnspecified(byte[] a) {
+        for (byte b : a) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return a.length == 16;
+    }
+
+    /**
+     * The IPv4 address an IPv6 address carries, in any of the forms a relay could be tricked
+     * with, or null. :: and ::1 are not IPv4-compatible addresses (RFC 4291 section 2.5.5.1).
+     */
+    static byte[] embeddedIpv4(byte[] a) {
+        if (a.length != 16) {
+            return null;
+        }
+        if (zero(a, 0, 10) && (a[10] & 0xFF) == 0xFF && (a[11] & 0xFF) == 0xFF) {
+            return Arrays.copyOfRange(a, 12, 16); // ::ffff:a.b.c.d (mapped)
+        }
+        if (zero(a, 0, 12)) {
+            boolean unspecifiedOrLoopback = a[12] == 0 && a[13] == 0 && a[14] == 0 && (a[15] == 0 || a[15] == 1);
+            return unspecifiedOrLoopback ? null : Arrays.copyOfRange(a, 12, 16); // ::a.b.c.d (compatible)
+        }
+        if (zero(a, 0, 8) && (a[8] & 0xFF) == 0xFF && (a[9] & 0xFF) == 0xFF && a[10] == 0 && a[11] == 0) {
+            return Arrays.copyOfRange(a, 12, 16); // ::ffff:0:a.b.c.d (translated)
+        }
+        if (a[0] == 0x20 && a[1] == 0x02) {
+            return Arrays.copyOfRange(a, 2, 6); // 2002:AABB:CCDD::/48 (6to4)
+        }
+        if (a[0] == 0 && a[1] == 0x64 && (a[2] & 0xFF) == 0xFF && (a[3] & 0xFF) == 0x9B && zero(a, 4, 12)) {
+            return Arrays.copyOfRange(a, 12, 16); // 64:ff9b::a.b.c.d (NAT64)
+        }
+        return null;
+    }
+
+    private static boolean zero(byte[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (a[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static byte[] mapped(byte[] ipv4) {
+        byte[] m = new byte[16];
+        m[10] = (byte) 0xFF;
+        m[11] = (byte) 0xFF;
+        System.arraycopy(ipv4, 0, m, 12, 4);
+        return m;
+    }
+
+    /** One line for the start-up log. */
+    public String summary() {
+        return "deny " + deny.size() + " prefixes (defaults" + (loopbackAllowed ? " minus loopback" : "")
+                + (deny.size() > DEFAULT_DENY.size() ? " plus --deny-peer" : "") + "), allow " + allow
+                + ", relay addresses always allowed";
+    }
+}
