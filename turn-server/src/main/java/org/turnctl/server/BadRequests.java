@@ -1,0 +1,28 @@
+package org.turnctl.server;
+
+import org.turnctl.server.relay.ClientSink;
+import org.turnctl.stun.MessageClass;
+import org.turnctl.stun.MessageType;
+import org.turnctl.stun.Protection;
+import org.turnctl.stun.StunCodec;
+import org.turnctl.stun.StunDecodeException;
+import org.turnctl.stun.StunMessage;
+import org.turnctl.stun.TransactionId;
+import org.turnctl.stun.attr.ErrorCode;
+
+/** A request whose header was sound but whose attributes were not gets a 400 (RFC 8489 section 6.3.1). */
+final class BadRequests {
+
+    private BadRequests() {
+    }
+
+    static void answer(StunDecodeException e, ClientSink sink) {
+        MessageType type = e.messageType().orElse(null);
+        TransactionId id = e.transactionId().orElse(null);
+        if (type == null || id == null || type.messageClass() != MessageClass.REQUEST) {
+            return; // not a request, or not even a header: drop silently
+        }
+        StunMessage response = StunMessage.builder(type.error(), id).add(ErrorCode.of(400)).build();
+        sink.send(StunCodec.encode(response, Protection.NONE, sink.alloc()));
+    }
+}

@@ -1,0 +1,65 @@
+package org.turnctl.server;
+
+import io.netty.channel.EventLoop;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.turnctl.server.allocation.Allocation;
+
+/**
+ * What one event loop owns: its allocations (for the sweep) and its transaction cache. Only that
+ * loop's thread touches it, so nothing is locked.
+ */
+public final class LoopState {
+    private final EventLoop loop;
+    private final Set<Allocation> allocations = new HashSet<>();
+    private final TransactionCache transactions = new TransactionCache();
+
+    LoopState(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public TransactionCache transactions() {
+        return transactions;
+    }
+
+    public void add(Allocation a) {
+        allocations.add(a);
+    }
+
+    public void remove(Allocation a) {
+        allocations.remove(a);
+    }
+
+    public int allocationCount() {
+        return allocations.size();
+    }
+
+    /** Expires allocations, permissions and channels whose deadlines have passed. */
+    public void sweep(long now) {
+        List<Allocation> expired = new ArrayList<>();
+        for (Allocation a : allocations) {
+            if (a.expiresAt() < now) {
+                expired.add(a);
+            } else {
+                a.sweep(now);
+            }
+        }
+        for (Allocation a : expired) {
+            a.delete("expired");
+        }
+        transactions.sweep(now);
+    }
+
+    /** Deletes every allocation of this loop (shutdown). */
+    public void deleteAll(String reason) {
+        for (Allocation a : new ArrayList<>(allocations)) {
+            a.delete(reason);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.turnctl.server;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import org.turnctl.server.policy.Cidr;
+
+/**
+ * Everything {@code turnctl serve} is told, validated, immutable. Secrets (user keys, auth
+ * secrets) live here but are never printed: {@link #toString()} masks them.
+ *
+ * @param listen         UDP and TCP on each (port 0 picks one free port for both)
+ * @param relayIps       at most one per family; empty means "derive from the listen address"
+ * @param externalIps    public address per relay address (1:1 NAT), keyed by relay address
+ * @param userKeys       username to MD5(username:realm:password)
+ * @param authSecrets    TURN REST shared secrets, newest first
+ * @param userQuota      allocations per user, 0 for unlimited
+ * @param totalQuota     allocations in total, 0 for unlimited
+ * @param threads        event loops (0: one per core)
+ */
+public record ServerConfig(
+        List<InetSocketAddress> listen,
+        List<InetAddress> relayIps,
+        Map<InetAddress, InetAddress> externalIps,
+        int minPort,
+        int maxPort,
+        String realm,
+        Map<String, byte[]> userKeys,
+        List<String> authSecrets,
+        List<Cidr> allowPeers,
+        List<Cidr> denyPeers,
+        boolean allowLoopbackPeers,
+        int userQuota,
+        int totalQuota,
+        long maxLifetimeSeconds,
+        long nonceLifetimeSeconds,
+        boolean strictChannelNumbers,
+        int threads,
+        TimeSource time) {
+
+    public static final long DEFAULT_LIFETIME = 600;
+    public static final long PERMISSION_LIFETIME = 300;
+    public static final long CHANNEL_LIFETIME = 600;
+
+    public ServerConfig {
+        listen = List.copyOf(listen);
+        relayIps = List.copyOf(relayIps);
+        externalIps = Map.copyOf(externalIps);
+        userKeys = Map.copyOf(userKeys);
+        authSecrets = List.copyOf(authSecrets);
+        allowPeers = List.copyOf(allowPeers);
+        denyPeers = List.copyOf(denyPeers);
+        if (listen.isEmpty()) {
+            throw new IllegalArgumentException("at least one --listen address is needed");
+        }
+        if (minPort < 1 || maxPort > 65535 || minPort > maxPort) {
+            throw new IllegalArgumentException("--min-port " + minPort + " / --max-port " + maxPort
+                    + ": need 1 <= min-port <= max-port <= 65535");
+        }
+        if (realm == null || realm.isBlank()) {
+            throw new IllegalArgumentException("--realm must not be empty");
+        }
+        if (userKeys.isEmpty() && authSecrets.isEmpty()) {
+            throw new IllegalArgumentException("no credentials: give --user, --users-file or --auth-secret");
+        }
+        if (maxLifetimeSeconds < DEFAULT_LIFETIME) {
+            throw new IllegalArgumentException("--max-lifetime " + maxLifetimeSeconds
+                    + " is below the 600 s default lifetime RFC 8656 requires");
+        }
+        if (nonceLifetimeSeconds < 30) {
+            throw new IllegalArgumentException("--nonce-lifetime must be at least 30 seconds");
+        }
+        if (userQuota < 0 || totalQuota < 0 || threads < 0) {
+            throw new IllegalArgumentException("quotas and --threads must not be negative");
+        }
+        long families = relayIps.stream().map(a -> a.getAddress().length).distinct().count();
+        if (families != relayIps.size()) {
+            throw new IllegalArgumentException("--relay-ip: at most one address per family");
+        }
+        if (time == null) {
+            time = TimeSource.SYSTEM;
+        }
+    }
+
+    public int effectiveThreads() {
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[listen=" + listen + ", relayIps=" + relayIps + ", externalIps=" + externalIps
+                + ", ports=" + minPort + "-" + maxPort + ", realm=" + realm + ", users=" + userKeys.size()
+                + ", authSecrets=" + authSecrets.size() + " (masked), allowPeers=" + allowPeers
+                + ", denyPeers=" + denyPeers + ", allowLoopbackPeers=" + allowLoopbackPeers
+                + ", userQuota=" + userQuota + ", totalQuota=" + totalQuota + ", maxLifetime=" + maxLifetimeSeconds
+                + ", nonceLifetime=" + nonceLifetimeSeconds + ", strictChannelNumbers=" + strictChannelNumbers
+                + ", threads=" + threads + "]";
+    }
+}

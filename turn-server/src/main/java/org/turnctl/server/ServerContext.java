@@ -1,0 +1,135 @@
+package org.turnctl.server;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramChannel;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.turnctl.server.allocation.Allocation;
+import org.turnctl.server.allocation.PortPool;
+import org.turnctl.server.allocation.Quotas;
+import org.turnctl.server.auth.Authenticator;
+import org.turnctl.server.auth.NonceService;
+import org.turnctl.server.auth.SharedSecretAuthenticator;
+import org.turnctl.server.auth.StaticUsers;
+import org.turnctl.server.policy.PeerPolicy;
+
+/** What every listener and handler shares: configuration, credentials, policy, ports, quotas. */
+public final class ServerContext {
+    static final Logger LOG = LoggerFactory.getLogger("turnctl.server");
+
+    private final ServerConfig config;
+    private final Authenticator authenticator;
+    private final NonceService nonces;
+    private final PortPool ports;
+    private final Quotas quotas;
+    private final InetAddress relayIpv4;
+    private final InetAddress relayIpv6;
+    private final Class<? extends DatagramChannel> datagramChannelClass;
+    private final ConcurrentHashMap<EventLoop, LoopState> loops = new ConcurrentHashMap<>();
+    private volatile PeerPolicy policy;
+    final AtomicLong malformed = new AtomicLong();
+
+    ServerContext(ServerConfig config, InetAddress relayIpv4, InetAddress relayIpv6,
+            Class<? extends DatagramChannel> datagramChannelClass) {
+        this.config = config;
+        List<Authenticator> chain = new ArrayList<>();
+        if (!config.userKeys().isEmpty()) {
+            chain.add(new StaticUsers(config.userKeys()));
+        }
+        if (!config.authSecrets().isEmpty()) {
+            chain.add(new SharedSecretAuthenticator(config.authSecrets()));
+        }
+        this.authenticator = Authenticator.firstOf(chain);
+        this.nonces = new NonceService(config.nonceLifetimeSeconds());
+        this.ports = new PortPool(config.minPort(), config.maxPort());
+        this.quotas = new Quotas(config.userQuota(), config.totalQuota());
+        this.relayIpv4 = relayIpv4;
+        this.relayIpv6 = relayIpv6;
+        this.datagramChannelClass = datagramChannelClass;
+        List<InetAddress> relays = new ArrayList<>();
+        if (relayIpv4 != null) {
+            relays.add(relayIpv4);
+        }
+        if (relayIpv6 != null) {
+            relays.add(relayIpv6);
+        }
+        this.policy = PeerPolicy.of(config.allowPeers(), config.denyPeers(), config.allowLoopbackPeers(), relays);
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public long now() {
+        return config.time().nowMillis();
+    }
+
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    public NonceService nonces() {
+        return nonces;
+    }
+
+    public PortPool ports() {
+        return ports;
+    }
+
+    public Quotas quotas() {
+        return quotas;
+    }
+
+    public PeerPolicy policy() {
+        return policy;
+    }
+
+    /** The relay address for a family (4 or 16 address bytes), or null when there is none. */
+    public InetAddress relayIp(boolean ipv6) {
+        return ipv6 ? relayIpv6 : relayIpv4;
+    }
+
+    /** What XOR-RELAYED-ADDRESS advertises for a relay socket: its --external-ip when one is set. */
+    public InetSocketAddress advertised(InetSocketAddress relay) {
+        InetAddress external = config.externalIps().get(relay.getAddress());
+        return external == null ? relay : new InetSocketAddress(external, relay.getPort());
+    }
+
+    public Class<? extends DatagramChannel> datagramChannelClass() {
+        return datagramChannelClass;
+    }
+
+    public LoopState loop(EventLoop loop) {
+        return loops.computeIfAbsent(loop, LoopState::new);
+    }
+
+    Iterable<LoopState> loops() {
+        return loops.values();
+    }
+
+    public int allocationCount() {
+        return quotas.count();
+    }
+
+    static String family(InetAddress a) {
+        return a instanceof Inet4Address ? "IPv4" : "IPv6";
+    }
+
+    public void logCreated(Allocation a, long lifetime) {
+        LOG.info("allocation created user={} client={} {} relay={} lifetime={}s", a.username(),
+                a.fiveTuple().transport().lower(), a.fiveTuple().client(), a.advertisedAddress(), lifetime);
+    }
+
+    public void logDeleted(Allocation a, String reason) {
+        LOG.info("allocation deleted user={} client={} {} relay={} reason={} to-peer={}p/{}B to-client={}p/{}B",
+                a.username(), a.fiveTuple().transport().lower(), a.fiveTuple().client(), a.advertisedAddress(),
+                reason, a.packetsToPeer, a.bytesToPeer, a.packetsToClient, a.bytesToClient);
+    }
+}

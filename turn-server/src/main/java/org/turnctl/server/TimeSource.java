@@ -1,0 +1,9 @@
+package org.turnctl.server;
+
+/** Wall-clock milliseconds, injectable so that tests move time instead of sleeping. */
+@FunctionalInterface
+public interface TimeSource {
+    TimeSource SYSTEM = System::currentTimeMillis;
+
+    long nowMillis();
+}

@@ -1,0 +1,163 @@
+package org.turnctl.server.allocation;
+
+import io.netty.channel.Channel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import org.turnctl.server.relay.ClientSink;
+
+/**
+ * One allocation (RFC 8656 section 2.2): a relay socket, its permissions and channels, its
+ * lifetime. Confined to the event loop of the listener that created it, so nothing here is
+ * synchronised; everything is looked up without allocating on the packet path.
+ */
+public final class Allocation {
+    private final FiveTuple fiveTuple;
+    private final String username;
+    private final String quotaUser;
+    private final byte[] key;
+    private final ClientSink client;
+    private final Channel relayChannel;
+    private final InetSocketAddress relayAddress;
+    private final InetSocketAddress advertisedAddress;
+    private final java.util.function.Consumer<String> onDelete;
+    private long expiresAt;
+    private boolean deleted;
+
+    private final Map<InetAddress, Long> permissions = new HashMap<>();
+    private final Map<Integer, ChannelBinding> channelsByNumber = new HashMap<>();
+    private final Map<InetSocketAddress, ChannelBinding> channelsByPeer = new HashMap<>();
+
+    // Traffic counters for the delete log line (and later metrics). Loop-confined longs.
+    public long packetsToPeer;
+    public long bytesToPeer;
+    public long packetsToClient;
+    public long bytesToClient;
+
+    public Allocation(FiveTuple fiveTuple, String username, String quotaUser, byte[] key, ClientSink client,
+            Channel relayChannel, InetSocketAddress relayAddress, InetSocketAddress advertisedAddress,
+            long expiresAt, java.util.function.Consumer<String> onDelete) {
+        this.fiveTuple = fiveTuple;
+        this.username = username;
+        this.quotaUser = quotaUser;
+        this.key = key;
+        this.client = client;
+        this.relayChannel = relayChannel;
+        this.relayAddress = relayAddress;
+        this.advertisedAddress = advertisedAddress;
+        this.expiresAt = expiresAt;
+        this.onDelete = onDelete;
+    }
+
+    public FiveTuple fiveTuple() {
+        return fiveTuple;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    public String quotaUser() {
+        return quotaUser;
+    }
+
+    /** The key the creating request authenticated with: later requests must be the same user (441). */
+    public byte[] key() {
+        return key;
+    }
+
+    public ClientSink client() {
+        return client;
+    }
+
+    public Channel relayChannel() {
+        return relayChannel;
+    }
+
+    /** The relay socket's own address (the one peers send to). */
+    public InetSocketAddress relayAddress() {
+        return relayAddress;
+    }
+
+    /** What XOR-RELAYED-ADDRESS says: the relay address, or its public form behind 1:1 NAT. */
+    public InetSocketAddress advertisedAddress() {
+        return advertisedAddress;
+    }
+
+    public long expiresAt() {
+        return expiresAt;
+    }
+
+    public void refresh(long expiresAt) {
+        this.expiresAt = expiresAt;
+    }
+
+    public boolean isDeleted() {
+        return deleted;
+    }
+
+    public boolean hasPermission(InetAddress peer, long now) {
+        Long until = permissions.get(peer);
+        return until != null && until >= now;
+    }
+
+    /** Installs or refreshes a permission (RFC 8656 section 9). */
+    public void permit(InetAddress peer, long until) {
+        permissions.put(peer, until);
+    }
+
+    public int permissionCount() {
+        return permissions.size();
+    }
+
+    public ChannelBinding channel(int number) {
+        return channelsByNumber.get(number);
+    }
+
+    public ChannelBinding channelFor(InetSocketAddress peer) {
+        return channelsByPeer.get(peer);
+    }
+
+    /**
+     * Binds or refreshes a channel. The caller has checked RFC 8656 section 11.2's rules: the
+     * number is not bound to another peer and the peer not to another number.
+     */
+    public void bind(int number, InetSocketAddress peer, long until) {
+        ChannelBinding existing = channelsByNumber.get(number);
+        if (existing != null) {
+            existing.refresh(until);
+            return;
+        }
+        ChannelBinding b = new ChannelBinding(number, peer, until);
+        channelsByNumber.put(number, b);
+        channelsByPeer.put(peer, b);
+    }
+
+    public int channelCount() {
+        return channelsByNumber.size();
+    }
+
+    /** Drops expired permissions and channels. */
+    public void sweep(long now) {
+        permissions.values().removeIf(until -> until < now);
+        for (Iterator<ChannelBinding> it = channelsByNumber.values().iterator(); it.hasNext();) {
+            ChannelBinding b = it.next();
+            if (b.expiresAt() < now) {
+                it.remove();
+                channelsByPeer.remove(b.peer());
+            }
+        }
+    }
+
+    /** Closes the relay socket and hands the port and quota back, once; the reason goes to the log. */
+    public void delete(String reason) {
+        if (deleted) {
+            return;
+        }
+        deleted = true;
+        relayChannel.close();
+        onDelete.accept(reason);
+    }
+}

@@ -1,0 +1,161 @@
+package org.turnctl.server.handler;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.turnctl.server.ServerConfig;
+import org.turnctl.server.ServerContext;
+import org.turnctl.server.allocation.Allocation;
+import org.turnctl.server.allocation.PortPool;
+import org.turnctl.server.relay.PeerHandler;
+import org.turnctl.stun.StunMessage;
+import org.turnctl.stun.attr.AddressFamily;
+import org.turnctl.stun.attr.DontFragment;
+import org.turnctl.stun.attr.EvenPort;
+import org.turnctl.stun.attr.Lifetime;
+import org.turnctl.stun.attr.RequestedAddressFamily;
+import org.turnctl.stun.attr.RequestedTransport;
+import org.turnctl.stun.attr.ReservationToken;
+import org.turnctl.stun.attr.XorMappedAddress;
+import org.turnctl.stun.attr.XorRelayedAddress;
+
+/**
+ * Allocate (RFC 8656 section 7.2). The relay socket is bound on the event loop of the listener
+ * that received the request, so the allocation is only ever touched by that thread.
+ */
+final class AllocateHandler {
+    /** Tries when a randomly chosen port turns out to be taken by another process. */
+    private static final int BIND_ATTEMPTS = 8;
+
+    void handle(RequestContext ctx) {
+        StunMessage req = ctx.request();
+        ServerContext server = ctx.server();
+        if (ctx.slot().get() != null) {
+            // A retransmission would have been answered from the transaction cache.
+            throw new TurnException(437, "allocation exists for this 5-tuple");
+        }
+        RequestedTransport transport = RequestedTransport.from(req)
+                .orElseThrow(() -> new TurnException(400, "REQUESTED-TRANSPORT missing"));
+        if (transport.protocol() != RequestedTransport.UDP) {
+            throw new TurnException(442, "only UDP relaying");
+        }
+        if (DontFragment.from(req).isPresent()) {
+            // JDK 17 cannot set DF per socket; RFC 8656 section 7.2 allows refusing with 420.
+            throw new RequestDispatcher.UnknownAttributesException(java.util.List.of(DontFragment.TYPE));
+        }
+        ReservationToken token = ReservationToken.from(req).orElse(null);
+        EvenPort evenPort = EvenPort.from(req).orElse(null);
+        RequestedAddressFamily family = RequestedAddressFamily.from(req).orElse(null);
+        if (token != null && (evenPort != null || family != null)) {
+            throw new TurnException(400, "RESERVATION-TOKEN with EVEN-PORT or REQUESTED-ADDRESS-FAMILY");
+        }
+        boolean ipv6 = false;
+        if (family != null) {
+            if (!AddressFamily.isValid(family.family())) {
+                throw new TurnException(440, "unknown address family");
+            }
+            ipv6 = family.family() == AddressFamily.IPV6;
+        }
+        InetAddress relayIp = token != null ? relayIpForReservedPort(server) : server.relayIp(ipv6);
+        if (relayIp == null) {
+            throw new TurnException(440, "no relay address of that family");
+        }
+        String quotaUser = ctx.credential().quotaUser();
+        if (!server.quotas().tryAcquire(quotaUser)) {
+            throw new TurnException(486, "quota");
+        }
+        long now = ctx.now();
+        int port;
+        long newToken = 0;
+        if (token != null) {
+            port = server.ports().redeem(token.token(), now);
+        } else if (evenPort != null) {
+            port = server.ports().acquireEven(evenPort.reserveNext());
+            if (port >= 0 && evenPort.reserveNext()) {
+                newToken = server.ports().reserve(port + 1, now);
+            }
+        } else {
+            port = server.ports().acquire();
+        }
+        if (port < 0) {
+            server.quotas().release(quotaUser);
+            throw new TurnException(508, token != null ? "unknown or expired reservation token" : "no free relay port");
+        }
+        long lifetime = lifetime(req, server.config());
+        bind(ctx, relayIp, port, newToken, lifetime, token == null && evenPort == null ? BIND_ATTEMPTS : 1);
+    }
+
+    /** Reserved ports are odd neighbours of IPv4 or IPv6 allocations; the token does not say which, so IPv4 first. */
+    private static InetAddress relayIpForReservedPort(ServerContext server) {
+        InetAddress v4 = server.relayIp(false);
+        return v4 != null ? v4 : server.relayIp(true);
+    }
+
+    /** RFC 8656 section 7.2: at least the default, at most the maximum. */
+    static long lifetime(StunMessage req, ServerConfig config) {
+        long requested = Lifetime.from(req).map(Lifetime::seconds).orElse(ServerConfig.DEFAULT_LIFETIME);
+        return Math.min(Math.max(requested, ServerConfig.DEFAULT_LIFETIME), config.maxLifetimeSeconds());
+    }
+
+    private void bind(RequestContext ctx, InetAddress relayIp, int port, long newToken, long lifetime, int attemptsLeft) {
+        ServerContext server = ctx.server();
+        PortPool ports = server.ports();
+        PeerHandler peerHandler = new PeerHandler(server);
+        ChannelFuture f = new Bootstrap()
+                .group(ctx.eventLoop())
+                .channel(server.datagramChannelClass())
+                .handler(peerHandler)
+                .bind(new InetSocketAddress(relayIp, port));
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                ports.release(port);
+                if (attemptsLeft > 1) {
+                    int next = ports.acquire();
+                    if (next >= 0) {
+                        bind(ctx, relayIp, next, newToken, lifetime, attemptsLeft - 1);
+                        return;
+                    }
+                }
+                server.quotas().release(ctx.credential().quotaUser());
+                if (newToken != 0) {
+                    ports.release(ports.redeem(newToken, ctx.now()));
+                }
+                respondError(ctx, 508);
+                return;
+            }
+            Channel relay = f.channel();
+            InetSocketAddress relayAddress = (InetSocketAddress) relay.localAddress();
+            InetSocketAddress advertised = server.advertised(relayAddress);
+            long now = ctx.now();
+            String quotaUser = ctx.credential().quotaUser();
+            Allocation[] self = new Allocation[1];
+            Allocation a = new Allocation(ctx.fiveTuple(), ctx.credential().username(), quotaUser, ctx.key(),
+                    ctx.sink(), relay, relayAddress, advertised, now + lifetime * 1000, reason -> {
+                        ports.release(port);
+                        server.quotas().release(quotaUser);
+                        ctx.slot().clear(self[0]);
+                        ctx.loop().remove(self[0]);
+                        server.logDeleted(self[0], reason);
+                    });
+            self[0] = a;
+            peerHandler.attach(a);
+            ctx.slot().set(a);
+            ctx.loop().add(a);
+            StunMessage.Builder b = ctx.request().successResponse()
+                    .add(new XorRelayedAddress(advertised))
+                    .add(new XorMappedAddress(ctx.fiveTuple().client()))
+                    .add(new Lifetime(lifetime));
+            if (newToken != 0) {
+                b.add(new ReservationToken(newToken));
+            }
+            server.logCreated(a, lifetime);
+            ctx.respond(b.build());
+        });
+    }
+
+    private static void respondError(RequestContext ctx, int code) {
+        ctx.respond(ctx.request().errorResponse().add(new org.turnctl.stun.attr.ErrorCode(code, "")).build());
+    }
+}

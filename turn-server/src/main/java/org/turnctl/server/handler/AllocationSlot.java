@@ -1,0 +1,13 @@
+package org.turnctl.server.handler;
+
+import org.turnctl.server.allocation.Allocation;
+
+/** The allocation of the request's 5-tuple, if any: a map entry for UDP, a field for TCP. */
+public interface AllocationSlot {
+    Allocation get();
+
+    void set(Allocation allocation);
+
+    /** Forgets the allocation if it is still the one in the slot. */
+    void clear(Allocation allocation);
+}

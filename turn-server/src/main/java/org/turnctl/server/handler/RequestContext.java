@@ -1,0 +1,113 @@
+package org.turnctl.server.handler;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.EventLoop;
+import org.turnctl.server.LoopState;
+import org.turnctl.server.ServerContext;
+import org.turnctl.server.allocation.FiveTuple;
+import org.turnctl.server.auth.Credential;
+import org.turnctl.server.relay.ClientSink;
+import org.turnctl.stun.Protection;
+import org.turnctl.stun.StunCodec;
+import org.turnctl.stun.StunMessage;
+
+/** One request being handled: who sent it, how it authenticated, and how to answer. */
+public final class RequestContext {
+    private final ServerContext server;
+    private final LoopState loop;
+    private final EventLoop eventLoop;
+    private final StunMessage request;
+    private final FiveTuple fiveTuple;
+    private final ClientSink sink;
+    private final AllocationSlot slot;
+    private final long now;
+    private Credential credential;
+    private byte[] key;
+    private boolean answerSha1;
+    private boolean answerSha256;
+
+    public RequestContext(ServerContext server, EventLoop eventLoop, StunMessage request, FiveTuple fiveTuple,
+            ClientSink sink, AllocationSlot slot) {
+        this.server = server;
+        this.eventLoop = eventLoop;
+        this.loop = server.loop(eventLoop);
+        this.request = request;
+        this.fiveTuple = fiveTuple;
+        this.sink = sink;
+        this.slot = slot;
+        this.now = server.now();
+    }
+
+    public ServerContext server() {
+        return server;
+    }
+
+    public LoopState loop() {
+        return loop;
+    }
+
+    public EventLoop eventLoop() {
+        return eventLoop;
+    }
+
+    public StunMessage request() {
+        return request;
+    }
+
+    public FiveTuple fiveTuple() {
+        return fiveTuple;
+    }
+
+    public ClientSink sink() {
+        return sink;
+    }
+
+    public AllocationSlot slot() {
+        return slot;
+    }
+
+    public long now() {
+        return now;
+    }
+
+    public Credential credential() {
+        return credential;
+    }
+
+    public byte[] key() {
+        return key;
+    }
+
+    void authenticated(Credential credential, byte[] key, boolean sha1, boolean sha256) {
+        this.credential = credential;
+        this.key = key;
+        this.answerSha1 = sha1;
+        this.answerSha256 = sha256;
+    }
+
+    /**
+     * Sends a response: integrity-protected with the request's key when it authenticated (with
+     * the same integrity attribute(s) it used), FINGERPRINT when the request had one; remembered
+     * for retransmissions when authenticated.
+     */
+    public void respond(StunMessage response) {
+        Protection p = Protection.NONE;
+        if (key != null) {
+            if (answerSha1) {
+                p = p.withIntegrity(key);
+            }
+            if (answerSha256) {
+                p = p.withIntegritySha256(key);
+            }
+        }
+        if (org.turnctl.stun.Fingerprint.isPresent(request) && !request.isLegacy()) {
+            p = p.withFingerprint();
+        }
+        ByteBuf out = StunCodec.encode(response, p, sink.alloc());
+        if (key != null) {
+            loop.transactions().put(fiveTuple.client(), request.transactionId(), ByteBufUtil.getBytes(out), now);
+        }
+        sink.send(out);
+    }
+}

@@ -1,0 +1,29 @@
+package org.turnctl.server.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+
+/** A TCP client: everything goes down its one connection. */
+public final class TcpClientSink implements ClientSink {
+    private final Channel connection;
+
+    public TcpClientSink(Channel connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public void send(ByteBuf message) {
+        connection.writeAndFlush(message, connection.voidPromise());
+    }
+
+    @Override
+    public boolean isStream() {
+        return true;
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return connection.alloc();
+    }
+}
