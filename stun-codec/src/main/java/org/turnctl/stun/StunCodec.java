@@ -52,6 +52,15 @@ public final class StunCodec {
 
     /** Decodes exactly these bytes as one message. The array is kept: do not modify it after. */
     public static StunMessage decode(byte[] raw) throws StunDecodeException {
+        return decode(raw, false);
+    }
+
+    /**
+     * Decodes as {@link #decode(byte[])}, except that with {@code legacyResponses} any message
+     * without the magic cookie decodes as RFC 3489: for a client that has just sent a classic
+     * request and expects a classic answer. Servers never pass true.
+     */
+    public static StunMessage decode(byte[] raw, boolean legacyResponses) throws StunDecodeException {
         if (raw.length < HEADER_LENGTH) {
             throw new StunDecodeException("truncated header: " + raw.length + " bytes, need 20");
         }
@@ -71,7 +80,7 @@ public final class StunCodec {
         TransactionId tid;
         if (u32(raw, 4) == MAGIC_COOKIE) {
             tid = TransactionId.read(raw, 8, TransactionId.LENGTH);
-        } else if (type.equals(MessageType.BINDING_REQUEST)) {
+        } else if (type.equals(MessageType.BINDING_REQUEST) || legacyResponses) {
             // RFC 3489 Binding request: classic NAT-type clients still send these.
             tid = TransactionId.read(raw, 4, TransactionId.LEGACY_LENGTH);
         } else {

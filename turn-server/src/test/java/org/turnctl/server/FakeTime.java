@@ -1,0 +1,17 @@
+package org.turnctl.server;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A clock tests move by hand. */
+final class FakeTime implements TimeSource {
+    private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
+
+    @Override
+    public long nowMillis() {
+        return now.get();
+    }
+
+    void advanceSeconds(long s) {
+        now.addAndGet(s * 1000);
+    }
+}
