@@ -53,14 +53,7 @@ public final class ServerContext {
         this.relayIpv4 = relayIpv4;
         this.relayIpv6 = relayIpv6;
         this.datagramChannelClass = datagramChannelClass;
-        List<InetAddress> relays = new ArrayList<>();
-        if (relayIpv4 != null) {
-            relays.add(relayIpv4);
-        }
-        if (relayIpv6 != null) {
-            relays.add(relayIpv6);
-        }
-        this.policy = PeerPolicy.of(config.allowPeers(), config.denyPeers(), config.allowLoopbackPeers(), relays);
+        this.policy = PeerPolicy.of(config.allowPeers(), config.denyPeers(), config.allowLoopbackPeers());
     }
 
     public ServerConfig config() {
@@ -89,6 +82,14 @@ public final class ServerContext {
 
     public PeerPolicy policy() {
         return policy;
+    }
+
+    /** True when the address is one of this server's relay sockets now (IP is a relay IP, port in use). */
+    public boolean isOwnRelay(InetSocketAddress peer) {
+        InetAddress ip = peer.getAddress();
+        boolean relayIp = ip.equals(relayIpv4) || ip.equals(relayIpv6)
+                || java.util.Arrays.equals(ip.getAddress(), relayIpv4 == null ? null : relayIpv4.getAddress());
+        return relayIp && ports.isInUse(peer.getPort());
     }
 
     /** The relay address for a family (4 or 16 address bytes), or null when there is none. */

@@ -56,7 +56,7 @@ final class TcpConnectionHandler extends ChannelInboundHandlerAdapter implements
                 case CHANNEL_DATA -> DataPath.channelData(allocation, frame, server.now());
                 case STUN -> {
                     if (DataPath.isSendIndication(frame)) {
-                        DataPath.sendIndication(allocation, frame, server.now());
+                        DataPath.sendIndication(allocation, frame, server.now(), server.ports());
                     } else {
                         control(ctx, frame);
                     }

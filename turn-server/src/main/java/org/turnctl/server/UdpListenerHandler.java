@@ -50,7 +50,7 @@ final class UdpListenerHandler extends SimpleChannelInboundHandler<DatagramPacke
             case CHANNEL_DATA -> DataPath.channelData(allocations.get(client), content, server.now());
             case STUN -> {
                 if (DataPath.isSendIndication(content)) {
-                    DataPath.sendIndication(allocations.get(client), content, server.now());
+                    DataPath.sendIndication(allocations.get(client), content, server.now(), server.ports());
                 } else {
                     control(ctx, content, client);
                 }

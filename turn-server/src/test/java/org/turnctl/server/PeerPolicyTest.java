@@ -15,7 +15,7 @@ import org.turnctl.server.policy.Cidr;
 import org.turnctl.server.policy.PeerPolicy;
 
 class PeerPolicyTest {
-    private static final PeerPolicy DEFAULT = PeerPolicy.defaults(List.of());
+    private static final PeerPolicy DEFAULT = PeerPolicy.defaults();
 
     /** Parses keeping the IPv6 form even for ::ffff:a.b.c.d, as the codec does. */
     static byte[] ip(String s) throws Exception {
@@ -59,7 +59,7 @@ class PeerPolicyTest {
 
     @Test
     void allowLoopbackOpensLoopbackOnly() throws Exception {
-        PeerPolicy p = PeerPolicy.of(List.of(), List.of(), true, List.of());
+        PeerPolicy p = PeerPolicy.of(List.of(), List.of(), true);
         for (String ok : List.of("127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1", "::127.0.0.1", "::ffff:0:127.0.0.1")) {
             assertTrue(p.isAllowed(ip(ok)), ok);
         }
@@ -72,7 +72,7 @@ class PeerPolicyTest {
     @Test
     void longerAllowWinsAndEqualLengthDenyWins() throws Exception {
         PeerPolicy p = PeerPolicy.of(List.of(Cidr.parse("10.1.0.0/16"), Cidr.parse("192.0.2.0/24")),
-                List.of(Cidr.parse("10.1.2.0/24"), Cidr.parse("192.0.2.0/24"), Cidr.parse("8.8.8.8/32")), false, List.of());
+                List.of(Cidr.parse("10.1.2.0/24"), Cidr.parse("192.0.2.0/24"), Cidr.parse("8.8.8.8/32")), false);
         assertTrue(p.isAllowed(ip("10.1.9.9")));
         assertTrue(p.isAllowed(ip("::ffff:10.1.9.9")), "allow applies to the embedded form too");
         assertFalse(p.isAllowed(ip("10.1.2.3")), "a longer deny beats a shorter allow");
@@ -84,27 +84,20 @@ class PeerPolicyTest {
 
     @Test
     void allowEqualToADefaultReplacesIt() throws Exception {
-        PeerPolicy p = PeerPolicy.of(List.of(Cidr.parse("10.0.0.0/8")), List.of(), false, List.of());
+        PeerPolicy p = PeerPolicy.of(List.of(Cidr.parse("10.0.0.0/8")), List.of(), false);
         assertTrue(p.isAllowed(ip("10.9.8.7")));
         assertFalse(p.isAllowed(ip("192.168.1.1")));
     }
 
     @Test
     void thisNetworkAndUnspecifiedAreNeverAllowed() throws Exception {
-        PeerPolicy p = PeerPolicy.of(List.of(Cidr.parse("0.0.0.0/0"), Cidr.parse("::/0")), List.of(), true, List.of());
+        PeerPolicy p = PeerPolicy.of(List.of(Cidr.parse("0.0.0.0/0"), Cidr.parse("::/0")), List.of(), true);
         assertFalse(p.isAllowed(ip("0.0.0.0")));
         assertFalse(p.isAllowed(ip("0.255.0.1")));
         assertFalse(p.isAllowed(ip("::")));
         assertFalse(p.isAllowed(ip("::ffff:0.0.0.0")));
         assertFalse(p.isAllowed(ip("10.0.0.1")), "deny 10.0.0.0/8 is longer than allow 0.0.0.0/0");
         assertTrue(p.isAllowed(ip("8.8.8.8")));
-    }
-
-    @Test
-    void relayAddressesAreAlwaysAllowed() throws Exception {
-        PeerPolicy p = PeerPolicy.defaults(List.of(InetAddress.getByName("10.0.0.5")));
-        assertTrue(p.isAllowed(ip("10.0.0.5")));
-        assertFalse(p.isAllowed(ip("10.0.0.6")));
     }
 
     @Test

@@ -26,7 +26,7 @@ public final class Allocation {
     private long expiresAt;
     private boolean deleted;
 
-    private final Map<InetAddress, Long> permissions = new HashMap<>();
+    private final Map<InetAddress, Permission> permissions = new HashMap<>();
     private final Map<Integer, ChannelBinding> channelsByNumber = new HashMap<>();
     private final Map<InetSocketAddress, ChannelBinding> channelsByPeer = new HashMap<>();
 
@@ -98,14 +98,30 @@ public final class Allocation {
         return deleted;
     }
 
+    /**
+     * Whether data may flow to or from this peer now. A permission granted only because the
+     * peer is one of this server's own relay sockets ({@link Permission#relayOnly()}) admits
+     * relay ports in use only, so that it does not open the relay host's other services.
+     */
+    public boolean permits(InetSocketAddress peer, long now, PortPool relayPorts) {
+        Permission p = permissions.get(peer.getAddress());
+        if (p == null || p.until() < now) {
+            return false;
+        }
+        return !p.relayOnly() || relayPorts.isInUse(peer.getPort());
+    }
+
+    /** True when some permission for the peer's IP is in force (RFC 8656 section 9: IP only). */
     public boolean hasPermission(InetAddress peer, long now) {
-        Long until = permissions.get(peer);
-        return until != null && until >= now;
+        Permission p = permissions.get(peer);
+        return p != null && p.until() >= now;
     }
 
     /** Installs or refreshes a permission (RFC 8656 section 9). */
-    public void permit(InetAddress peer, long until) {
-        permissions.put(peer, until);
+    public void permit(InetAddress peer, long now, long until, boolean relayOnly) {
+        Permission old = permissions.get(peer);
+        boolean fullBefore = old != null && old.until() >= now && !old.relayOnly();
+        permissions.put(peer, new Permission(until, relayOnly && !fullBefore));
     }
 
     public int permissionCount() {
@@ -141,7 +157,7 @@ public final class Allocation {
 
     /** Drops expired permissions and channels. */
     public void sweep(long now) {
-        permissions.values().removeIf(until -> until < now);
+        permissions.values().removeIf(p -> p.until() < now);
         for (Iterator<ChannelBinding> it = channelsByNumber.values().iterator(); it.hasNext();) {
             ChannelBinding b = it.next();
             if (b.expiresAt() < now) {

@@ -5,6 +5,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The relay ports, server-wide. Ports are picked at random (SecureRandom) so that relay
@@ -19,6 +20,8 @@ public final class PortPool {
     private final int min;
     private final int max;
     private final BitSet used;
+    /** A lock-free mirror of {@code used}, for the data path's "is this one of our relay ports?". */
+    private final AtomicLongArray usedMirror;
     private final SecureRandom random = new SecureRandom();
     private final Map<Long, Reservation> reservations = new HashMap<>();
 
@@ -32,6 +35,7 @@ public final class PortPool {
         this.min = min;
         this.max = max;
         this.used = new BitSet(max - min + 1);
+        this.usedMirror = new AtomicLongArray((max - min + 64) / 64);
     }
 
     public int min() {
@@ -55,7 +59,7 @@ public final class PortPool {
         for (int i = 0; i < n; i++) {
             bit = used.nextClearBit(bit + 1);
         }
-        used.set(bit);
+        mark(bit, true);
         return min + bit;
     }
 
@@ -77,9 +81,9 @@ public final class PortPool {
         int n = random.nextInt(candidates);
         for (int p = firstEven; p <= max; p += 2) {
             if (fits(p, reserveNext) && n-- == 0) {
-                used.set(p - min);
+                mark(p - min, true);
                 if (reserveNext) {
-                    used.set(p + 1 - min);
+                    mark(p + 1 - min, true);
                 }
                 return p;
             }
@@ -108,7 +112,7 @@ public final class PortPool {
             return -1;
         }
         if (r.expiresAt < nowMillis) {
-            used.clear(r.port - min);
+            mark(r.port - min, false);
             return -1;
         }
         return r.port;
@@ -116,7 +120,7 @@ public final class PortPool {
 
     public synchronized void release(int port) {
         if (port >= min && port <= max) {
-            used.clear(port - min);
+            mark(port - min, false);
         }
     }
 
@@ -125,10 +129,29 @@ public final class PortPool {
         for (Iterator<Reservation> it = reservations.values().iterator(); it.hasNext();) {
             Reservation r = it.next();
             if (r.expiresAt < nowMillis) {
-                used.clear(r.port - min);
+                mark(r.port - min, false);
                 it.remove();
             }
         }
+    }
+
+    /** Lock-free: safe on the packet path of any event loop. */
+    public boolean isInUse(int port) {
+        if (port < min || port > max) {
+            return false;
+        }
+        int bit = port - min;
+        return (usedMirror.get(bit >>> 6) & (1L << (bit & 63))) != 0;
+    }
+
+    private void mark(int bit, boolean inUse) {
+        used.set(bit, inUse);
+        long mask = 1L << (bit & 63);
+        int word = bit >>> 6;
+        long old;
+        do {
+            old = usedMirror.get(word);
+        } while (!usedMirror.compareAndSet(word, old, inUse ? old | mask : old & ~mask));
     }
 
     public synchronized int inUse() {

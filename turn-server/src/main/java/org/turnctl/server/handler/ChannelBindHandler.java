@@ -26,7 +26,7 @@ final class ChannelBindHandler {
         if (!valid) {
             throw new TurnException(400, String.format("channel number 0x%04x out of range", number));
         }
-        Allocations.checkPeer(ctx, a, peer);
+        boolean relayOnly = Allocations.checkPeer(ctx, a, peer);
         ChannelBinding byNumber = a.channel(number);
         if (byNumber != null && !byNumber.peer().equals(peer)) {
             throw new TurnException(400, "channel bound to another peer");
@@ -37,7 +37,7 @@ final class ChannelBindHandler {
         }
         long now = ctx.now();
         a.bind(number, peer, now + ServerConfig.CHANNEL_LIFETIME * 1000);
-        a.permit(peer.getAddress(), now + ServerConfig.PERMISSION_LIFETIME * 1000);
+        a.permit(peer.getAddress(), now, now + ServerConfig.PERMISSION_LIFETIME * 1000, relayOnly);
         ctx.respond(ctx.request().successResponse().build());
     }
 }

@@ -18,13 +18,14 @@ final class CreatePermissionHandler {
         if (peers.isEmpty()) {
             throw new TurnException(400, "XOR-PEER-ADDRESS missing");
         }
-        for (XorPeerAddress p : peers) {
-            Allocations.checkPeer(ctx, a, p.address());
+        boolean[] relayOnly = new boolean[peers.size()];
+        for (int i = 0; i < peers.size(); i++) {
+            relayOnly[i] = Allocations.checkPeer(ctx, a, peers.get(i).address());
         }
         long until = ctx.now() + ServerConfig.PERMISSION_LIFETIME * 1000;
-        for (XorPeerAddress p : peers) {
-            InetSocketAddress peer = p.address();
-            a.permit(peer.getAddress(), until);
+        for (int i = 0; i < peers.size(); i++) {
+            InetSocketAddress peer = peers.get(i).address();
+            a.permit(peer.getAddress(), ctx.now(), until, relayOnly[i]);
         }
         ctx.respond(ctx.request().successResponse().build());
     }

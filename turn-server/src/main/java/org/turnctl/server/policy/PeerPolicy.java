@@ -3,10 +3,7 @@ package org.turnctl.server.policy;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Which peers a client may reach through the relay. Safe by default: loopback, private,
@@ -18,8 +15,8 @@ import java.util.Set;
  * length, deny wins. Without this, "::ffff:169.254.169.254" would walk past a rule written for
  * 169.254.0.0/16. An allow prefix identical to a default deny prefix replaces it (that is what
  * an operator who writes {@code --allow-peer 10.0.0.0/8} means). 0.0.0.0/8 and :: are never
- * allowed. The server's own relay addresses are always allowed, so that two allocations on one
- * server can talk even with private relay addresses.
+ * allowed. (The server's own relay sockets are let through by the server itself, by transport
+ * address, not here: see {@code ServerContext.isOwnRelay}.)
  *
  * <p>Immutable and thread-safe; a reload builds a new one.
  */
@@ -38,13 +35,11 @@ public final class PeerPolicy {
 
     private final List<Cidr> deny;
     private final List<Cidr> allow;
-    private final Set<String> relayAddresses;
     private final boolean loopbackAllowed;
 
-    private PeerPolicy(List<Cidr> deny, List<Cidr> allow, Set<String> relayAddresses, boolean loopbackAllowed) {
+    private PeerPolicy(List<Cidr> deny, List<Cidr> allow, boolean loopbackAllowed) {
         this.deny = deny;
         this.allow = allow;
-        this.relayAddresses = relayAddresses;
         this.loopbackAllowed = loopbackAllowed;
     }
 
@@ -52,10 +47,8 @@ public final class PeerPolicy {
      * @param allow          {@code --allow-peer} prefixes
      * @param extraDeny      {@code --deny-peer} prefixes, added to the defaults
      * @param allowLoopback  {@code --allow-loopback-peers}: opens 127.0.0.0/8 and ::1 only
-     * @param relayAddresses the server's own relay addresses, always allowed
      */
-    public static PeerPolicy of(List<Cidr> allow, List<Cidr> extraDeny, boolean allowLoopback,
-            Collection<InetAddress> relayAddresses) {
+    public static PeerPolicy of(List<Cidr> allow, List<Cidr> extraDeny, boolean allowLoopback) {
         List<Cidr> deny = new ArrayList<>();
         for (String d : DEFAULT_DENY) {
             Cidr c = Cidr.parse(d);
@@ -65,16 +58,12 @@ public final class PeerPolicy {
             deny.add(c);
         }
         deny.addAll(extraDeny);
-        Set<String> relays = new HashSet<>();
-        for (InetAddress a : relayAddresses) {
-            relays.add(Arrays.toString(a.getAddress()));
-        }
-        return new PeerPolicy(List.copyOf(deny), List.copyOf(allow), Set.copyOf(relays), allowLoopback);
+        return new PeerPolicy(List.copyOf(deny), List.copyOf(allow), allowLoopback);
     }
 
     /** The default policy with nothing allowed beyond it. */
-    public static PeerPolicy defaults(Collection<InetAddress> relayAddresses) {
-        return of(List.of(), List.of(), false, relayAddresses);
+    public static PeerPolicy defaults() {
+        return of(List.of(), List.of(), false);
     }
 
     public boolean isAllowed(InetAddress peer) {
@@ -83,9 +72,6 @@ public final class PeerPolicy {
 
     /** Decides on the raw 4- or 16-byte address as it came off the wire. */
     public boolean isAllowed(byte[] peer) {
-        if (relayAddresses.contains(Arrays.toString(peer))) {
-            return true;
-        }
         if (isUnspecified(peer)) {
             return false;
         }
@@ -174,6 +160,6 @@ public final class PeerPolicy {
     public String summary() {
         return "deny " + deny.size() + " prefixes (defaults" + (loopbackAllowed ? " minus loopback" : "")
                 + (deny.size() > DEFAULT_DENY.size() ? " plus --deny-peer" : "") + "), allow " + allow
-                + ", relay addresses always allowed";
+                + ", own relay sockets allowed";
     }
 }

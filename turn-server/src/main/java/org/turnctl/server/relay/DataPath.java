@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import org.turnctl.server.allocation.Allocation;
 import org.turnctl.server.allocation.ChannelBinding;
+import org.turnctl.server.allocation.PortPool;
 import org.turnctl.stun.StunCodec;
 import org.turnctl.stun.attr.AttributeType;
 import org.turnctl.stun.attr.Attributes;
@@ -50,7 +51,7 @@ public final class DataPath {
     }
 
     /** A Send indication from the client; the caller keeps ownership of {@code in}. */
-    public static void sendIndication(Allocation a, ByteBuf in, long now) {
+    public static void sendIndication(Allocation a, ByteBuf in, long now, PortPool relayPorts) {
         if (a == null || a.isDeleted()) {
             return;
         }
@@ -89,7 +90,7 @@ public final class DataPath {
             return;
         }
         InetSocketAddress peer = xorPeer(in, start, peerAt, peerLength);
-        if (peer == null || !a.hasPermission(peer.getAddress(), now)) {
+        if (peer == null || !a.permits(peer, now, relayPorts)) {
             return;
         }
         a.packetsToPeer++;

@@ -47,7 +47,7 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
             }
             InetSocketAddress peer = packet.sender();
             long now = server.now();
-            if (!a.hasPermission(peer.getAddress(), now)) {
+            if (!a.permits(peer, now, server.ports())) {
                 return;
             }
             ByteBuf payload = packet.content();
