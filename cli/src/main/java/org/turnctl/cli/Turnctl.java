@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
             "Exit codes: 0 all good, 1 a check failed or a threshold was missed,",
             "2 usage or config error, 3 target unreachable, 4 internal error."
         },
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, KeyCommand.class, CommandLine.HelpCommand.class})
 public final class Turnctl implements Runnable {
 
     @CommandLine.Spec
@@ -29,6 +29,7 @@ public final class Turnctl implements Runnable {
     /** Builds the command line with turnctl's exit-code conventions. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Turnctl());
+        cl.setDefaultValueProvider(new EnvDefaults(System.getenv()));
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("turnctl: internal error: " + e);
             return ExitCodes.INTERNAL_ERROR;

@@ -1,0 +1,43 @@
+package org.turnctl.cli;
+
+import sun.misc.Signal;
+
+/**
+ * POSIX signals for a long-running command. The JVM would exit 143 on SIGTERM and die on
+ * SIGHUP; these handlers replace that (shared/DESIGN.md, Java traps).
+ */
+@SuppressWarnings("restriction")
+final class Signals {
+
+    private Signals() {
+    }
+
+    /** TERM and INT run {@code action} once (on a signal thread). */
+    static void onTerminate(Runnable action) {
+        Runnable once = new Runnable() {
+            private boolean ran;
+
+            @Override
+            public synchronized void run() {
+                if (!ran) {
+                    ran = true;
+                    action.run();
+                }
+            }
+        };
+        handle("TERM", once);
+        handle("INT", once);
+    }
+
+    static void onHangup(Runnable action) {
+        handle("HUP", action);
+    }
+
+    private static void handle(String name, Runnable action) {
+        try {
+            Signal.handle(new Signal(name), signal -> new Thread(action, "turnctl-signal-" + name).start());
+        } catch (IllegalArgumentException e) {
+            // The platform has no such signal (or the JVM reserves it): nothing to install.
+        }
+    }
+}

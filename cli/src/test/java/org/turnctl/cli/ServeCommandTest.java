@@ -1,0 +1,100 @@
+package org.turnctl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** serve's configuration errors: one line on stderr, exit code 2, never a stack trace. */
+class ServeCommandTest {
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(Map<String, String> env, String... args) {
+        CommandLine cl = Turnctl.commandLine();
+        cl.setDefaultValueProvider(new EnvDefaults(env));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static void assertConfigError(Result r, String fragment) {
+        assertEquals(ExitCodes.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains(fragment), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void configurationErrors(@TempDir Path dir) throws Exception {
+        assertConfigError(run(Map.of(), "serve", "--listen", "127.0.0.1:0"), "no credentials");
+        assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--min-port", "6000", "--max-port", "5000"), "min-port");
+        assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--allow-peer", "10.0.0.0/40"), "--allow-peer");
+        assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--deny-peer", "example.com/8"), "--deny-peer");
+        assertConfigError(run(Map.of(), "serve", "--users-file", dir.resolve("missing").toString()), "cannot read");
+        Path bad = Files.writeString(dir.resolve("users"), "alice:0xbc807ee29df3c9ffa736523fb2c4e8ee\nbob:nothex\n");
+        assertConfigError(run(Map.of(), "serve", "--users-file", bad.toString()), ":2:");
+        assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--max-lifetime", "300"), "--max-lifetime");
+        assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--listen", "::1:3478"), "brackets");
+        assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--listen", "turn.example.com:3478"), "not an IP address");
+        assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--log-level", "loud"), "--log-level");
+        assertConfigError(run(Map.of(), "serve", "--user", "nocolon"), "NAME:PASSWORD");
+    }
+
+    @Test
+    void portInUseIsAConfigError() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                DatagramSocket udp = new DatagramSocket(taken.getLocalPort(), InetAddress.getLoopbackAddress())) {
+            Result r = run(Map.of(), "serve", "--user", "a:b", "--listen", "127.0.0.1:" + taken.getLocalPort());
+            assertConfigError(r, "cannot listen");
+        }
+    }
+
+    @Test
+    void environmentSuppliesOptionsAndTheCommandLineWins() throws Exception {
+        ServeCommand cmd = new ServeCommand();
+        CommandLine cl = new CommandLine(cmd);
+        cl.setDefaultValueProvider(new EnvDefaults(Map.of("TURNCTL_MIN_PORT", "50000", "TURNCTL_MAX_PORT", "50100",
+                "TURNCTL_USER", "alice:pw,bob:pw2", "TURNCTL_REALM", "from-env")));
+        cl.parseArgs("--realm", "from-cli");
+        assertEquals(50000, cmd.minPort);
+        assertEquals(50100, cmd.maxPort);
+        assertEquals(List.of("alice:pw", "bob:pw2"), cmd.users);
+        assertEquals("from-cli", cmd.realm);
+        var config = cmd.config();
+        assertEquals(2, config.userKeys().size());
+        assertEquals("from-cli", config.realm());
+    }
+
+    @Test
+    void keyPrintsCoturnsFormat() {
+        Result r = run(Map.of(), "key", "--user", "ninefingers", "--realm", "north.gov", "--password", "youhavetoberealistic");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("0xbc807ee29df3c9ffa736523fb2c4e8ee", r.out().strip());
+    }
+
+    @Test
+    void helpDocumentsTheTestOnlyOption() {
+        Result r = run(Map.of(), "serve", "--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("--allow-loopback-peers"), r.out());
+        assertTrue(r.out().contains("FOR TESTS ONLY"), r.out());
+        assertTrue(r.out().contains("TURNCTL_"), r.out());
+    }
+}
