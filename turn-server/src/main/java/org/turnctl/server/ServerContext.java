@@ -100,7 +100,20 @@ public final class ServerContext {
     /** What XOR-RELAYED-ADDRESS advertises for a relay socket: its --external-ip when one is set. */
     public InetSocketAddress advertised(InetSocketAddress relay) {
         InetAddress external = config.externalIps().get(relay.getAddress());
+        if (external == null) {
+            // "--external-ip PUBLIC" without /PRIVATE maps the relay address of PUBLIC's family,
+            // stored under that family's wildcard address.
+            external = config.externalIps().get(wildcard(relay.getAddress()));
+        }
         return external == null ? relay : new InetSocketAddress(external, relay.getPort());
+    }
+
+    private static InetAddress wildcard(InetAddress a) {
+        try {
+            return InetAddress.getByAddress(new byte[a.getAddress().length]);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public Class<? extends DatagramChannel> datagramChannelClass() {

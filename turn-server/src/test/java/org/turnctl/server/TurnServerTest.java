@@ -360,6 +360,17 @@ class TurnServerTest {
     }
 
     @Test
+    void externalIpIsAdvertisedInsteadOfTheRelayAddress() throws Exception {
+        TestServers s = new TestServers();
+        s.externalIps.put(InetAddress.getByName("0.0.0.0"), InetAddress.getByName("203.0.113.50"));
+        start(s);
+        TestClient c = udpClient("alice");
+        InetSocketAddress advertised = relayed(allocate(c));
+        assertEquals(InetAddress.getByName("203.0.113.50"), advertised.getAddress());
+        assertTrue(server.context().ports().isInUse(advertised.getPort()), "same port as the relay socket");
+    }
+
+    @Test
     void lifetimeIsClampedToDefaultAndMaximum() throws Exception {
         start(new TestServers());
         assertEquals(600, Lifetime.from(allocate(udpClient("alice"), new Lifetime(30))).orElseThrow().seconds());
