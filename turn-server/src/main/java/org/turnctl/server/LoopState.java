@@ -15,6 +15,8 @@ public final class LoopState {
     private final EventLoop loop;
     private final Set<Allocation> allocations = new HashSet<>();
     private final TransactionCache transactions = new TransactionCache();
+    /** 5-tuples whose Allocate is binding its relay socket right now (retransmissions wait). */
+    private final Set<org.turnctl.server.allocation.FiveTuple> allocating = new HashSet<>();
 
     LoopState(EventLoop loop) {
         this.loop = loop;
@@ -26,6 +28,15 @@ public final class LoopState {
 
     public TransactionCache transactions() {
         return transactions;
+    }
+
+    /** Marks the 5-tuple as allocating; false when it already is (a retransmission in flight). */
+    public boolean startAllocating(org.turnctl.server.allocation.FiveTuple fiveTuple) {
+        return allocating.add(fiveTuple);
+    }
+
+    public void doneAllocating(org.turnctl.server.allocation.FiveTuple fiveTuple) {
+        allocating.remove(fiveTuple);
     }
 
     public void add(Allocation a) {

@@ -30,12 +30,27 @@ final class AllocateHandler {
     private static final int BIND_ATTEMPTS = 8;
 
     void handle(RequestContext ctx) {
-        StunMessage req = ctx.request();
-        ServerContext server = ctx.server();
         if (ctx.slot().get() != null) {
             // A retransmission would have been answered from the transaction cache.
             throw new TurnException(437, "allocation exists for this 5-tuple");
         }
+        if (!ctx.loop().startAllocating(ctx.fiveTuple())) {
+            // An Allocate from this 5-tuple is still binding its relay socket: this is its
+            // retransmission (answered by the first copy's response) or a second Allocate,
+            // which loses either way. Drop it; the client retransmits if it must.
+            return;
+        }
+        try {
+            allocate(ctx);
+        } catch (TurnException e) {
+            ctx.loop().doneAllocating(ctx.fiveTuple());
+            throw e;
+        }
+    }
+
+    private void allocate(RequestContext ctx) {
+        StunMessage req = ctx.request();
+        ServerContext server = ctx.server();
         RequestedTransport transport = RequestedTransport.from(req)
                 .orElseThrow(() -> new TurnException(400, "REQUESTED-TRANSPORT missing"));
         if (transport.protocol() != RequestedTransport.UDP) {
@@ -122,6 +137,7 @@ final class AllocateHandler {
                 if (newToken != 0) {
                     ports.release(ports.redeem(newToken, ctx.now()));
                 }
+                ctx.loop().doneAllocating(ctx.fiveTuple());
                 respondError(ctx, 508);
                 return;
             }
@@ -151,6 +167,7 @@ final class AllocateHandler {
                 b.add(new ReservationToken(newToken));
             }
             server.logCreated(a, lifetime);
+            ctx.loop().doneAllocating(ctx.fiveTuple());
             ctx.respond(b.build());
         });
     }
