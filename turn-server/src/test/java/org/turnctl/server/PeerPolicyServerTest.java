@@ -103,6 +103,7 @@ class PeerPolicyServerTest {
         TestServers s = new TestServers();
         s.allowLoopback = false;
         s.listen = new ArrayList<>(List.of(new InetSocketAddress(InetAddress.getByName("::1"), 0)));
+        s.relayIps = new ArrayList<>(List.of(InetAddress.getByName("::1")));
         TurnServer server = start(s);
         TestClient c = TestClient.udp(server.udpAddresses().get(0)).credentials("alice", "alice-pass");
         closeMe.add(c);

@@ -334,6 +334,49 @@ class TurnServerTest {
     }
 
     @Test
+    void channelsExpireAfterTenMinutesEvenWithFreshPermissions() throws Exception {
+        TestServers s = new TestServers();
+        start(s);
+        TestClient c = udpClient("alice");
+        allocate(c);
+        DatagramSocket p = peer();
+        InetSocketAddress peerAddr = (InetSocketAddress) p.getLocalSocketAddress();
+        c.request(Method.CHANNEL_BIND, new ChannelNumber(0x4002), new XorPeerAddress(peerAddr));
+        for (int step = 0; step < 2; step++) {
+            s.time.advanceSeconds(301);
+            assertEquals(MessageClass.SUCCESS_RESPONSE, c.request(Method.REFRESH, new Lifetime(3600)).messageClass());
+            assertEquals(MessageClass.SUCCESS_RESPONSE,
+                    c.request(Method.CREATE_PERMISSION, new XorPeerAddress(peerAddr)).messageClass());
+            server.sweepNow();
+        }
+        // 602 s after the bind: the permission is fresh, the channel is gone.
+        c.sendChannelData(0x4002, new byte[] {1});
+        c.sendRaw(encode(StunMessage.builder(Method.SEND, MessageClass.INDICATION)
+                .add(new XorPeerAddress(peerAddr)).add(Data.of(new byte[] {2})).build()));
+        DatagramPacket got = receive(p);
+        assertArrayEquals(new byte[] {2}, Arrays.copyOf(got.getData(), got.getLength()),
+                "the Send arrives; the ChannelData sent before it was dropped");
+    }
+
+    @Test
+    void sha256IntegrityIsAnsweredInKind() throws Exception {
+        start(new TestServers());
+        TestClient c = udpClient("alice");
+        c.unauthenticated(Method.ALLOCATE);
+        StunMessage req = StunMessage.builder(Method.ALLOCATE, MessageClass.REQUEST)
+                .add(new RequestedTransport(17)).add(new Username("alice")).add(new Realm(c.realm)).add(new Nonce(c.nonce))
+                .build();
+        StunMessage r = c.send(req, Protection.NONE.withIntegritySha256(c.key()));
+        assertEquals(MessageClass.SUCCESS_RESPONSE, r.messageClass(), r.toString());
+        assertTrue(Integrity.verifySha256(r, c.key()));
+        assertTrue(MessageIntegrity.from(r).isEmpty(), "answered with MESSAGE-INTEGRITY-SHA256 only");
+        StunMessage wrong = c.send(StunMessage.builder(Method.REFRESH, MessageClass.REQUEST).add(new Username("alice"))
+                .add(new Realm(c.realm)).add(new Nonce(c.nonce)).build(),
+                Protection.NONE.withIntegritySha256(Integrity.longTermKeyMd5("alice", c.realm, "nope")));
+        assertEquals(401, TestClient.errorCode(wrong));
+    }
+
+    @Test
     void refreshZeroDeletesAndARetransmissionGetsTheSameAnswer() throws Exception {
         start(new TestServers());
         TestClient c = udpClient("alice");
