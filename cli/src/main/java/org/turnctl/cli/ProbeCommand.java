@@ -1,0 +1,234 @@
+package org.turnctl.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.turnctl.probe.IceServerUri;
+import org.turnctl.probe.Prober;
+import org.turnctl.probe.check.ProbeOptions;
+import org.turnctl.probe.report.ExitCode;
+import org.turnctl.probe.report.JUnitXmlReport;
+import org.turnctl.probe.report.JsonReport;
+import org.turnctl.probe.report.TargetReport;
+import org.turnctl.probe.report.TextReport;
+import org.turnctl.server.auth.SharedSecretAuthenticator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code turnctl probe}: why calls fail, in words; and as JSON, JUnit XML and an exit code for CI. */
+@Command(name = "probe", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
+        description = {"Check STUN/TURN servers: binding, NAT behaviour, authentication, relaying, and the",
+            "connection success rate with RTT/loss/jitter percentiles.",
+            "TARGET is an ICE server URI as WebRTC apps write it: stun:host[:port],",
+            "turn:host[:port][?transport=udp|tcp] (no transport: UDP).",
+            "Exit codes: 0 all passed, 1 a check failed or a threshold was missed, 2 usage error,",
+            "3 target unreachable (DNS included), 4 internal error; several targets: 4 > 2 > 3 > 1 > 0."})
+final class ProbeCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "TARGET", description = "stun:... or turn:... URI (several compare relays).")
+    List<String> targets = new ArrayList<>();
+
+    @Option(names = "--user", description = "TURN user name (with --secret: the <user> part of the REST username).")
+    String user;
+
+    @Option(names = "--password", description = "TURN password.")
+    String password;
+
+    @Option(names = "--secret", description = "TURN REST shared secret: the probe mints username expiry:user and its password.")
+    String secret;
+
+    @Option(names = "--ttl", defaultValue = "3600", paramLabel = "SECONDS", description = "Lifetime of --secret credentials (default ${DEFAULT-VALUE}).")
+    long ttl;
+
+    @Option(names = "--realm", paramLabel = "EXPECTED", description = "Fail auth when the server offers another realm.")
+    String realm;
+
+    @Option(names = "--count", defaultValue = "10", paramLabel = "N", description = "Attempts in the success run (default ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--concurrency", defaultValue = "2", paramLabel = "N", description = "Attempts at once (default ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--interval", defaultValue = "20ms", paramLabel = "DURATION",
+            description = "Pause between attempt starts and relay packets (default ${DEFAULT-VALUE}).")
+    String interval;
+
+    @Option(names = "--timeout", defaultValue = "5s", paramLabel = "DURATION",
+            description = "Per STUN transaction, retransmissions included (default ${DEFAULT-VALUE}).")
+    String timeout;
+
+    @Option(names = "--checks", split = ",", paramLabel = "LIST",
+            description = "binding,nat,auth,relay,success,ice (default: all that apply to the URI; ice only with --ice).")
+    List<String> checks = new ArrayList<>();
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json", description = "Report on stdout (default ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--junit-xml", paramLabel = "FILE", description = "Also write a JUnit XML report: one testcase per check per target.")
+    Path junitXml;
+
+    @Option(names = "--min-success", defaultValue = "98", paramLabel = "PCT", description = "Success rate threshold (default ${DEFAULT-VALUE}).")
+    double minSuccess;
+
+    @Option(names = "--max-rtt", defaultValue = "-1", paramLabel = "MS", description = "Fail when the success run's p90 RTT is above this.")
+    double maxRtt;
+
+    @Option(names = "--max-loss", defaultValue = "-1", paramLabel = "PCT", description = "Fail when loss is above this.")
+    double maxLoss;
+
+    @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|never|always",
+            description = "Progress on stderr: auto = only on a terminal with text output.")
+    String progress;
+
+    @Option(names = "--ice", description = "Also run the ice4j check (two ICE agents with relay-only candidates).")
+    boolean ice;
+
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String m) {
+            super(m, null, false, false);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<IceServerUri> uris = new ArrayList<>();
+        ProbeOptions options;
+        try {
+            for (String t : targets) {
+                IceServerUri u = IceServerUri.parse(t);
+                if (u.isSecure()) {
+                    throw new UsageException("'" + t + "': " + u.scheme() + ": is not supported yet (TLS/DTLS comes later)");
+                }
+                uris.add(u);
+            }
+            options = options(uris);
+        } catch (UsageException | IllegalArgumentException e) {
+            spec.commandLine().getErr().println("turnctl probe: " + e.getMessage());
+            return ExitCode.USAGE;
+        }
+        boolean json = format.equals("json");
+        boolean showProgress = progress.equals("always") || (progress.equals("auto") && !json && stderrIsTerminal());
+        PrintWriter err = spec.commandLine().getErr();
+        List<TargetReport> reports = new ArrayList<>();
+        for (IceServerUri u : uris) {
+            AtomicInteger done = new AtomicInteger();
+            reports.add(Prober.probe(u, options, n -> {
+                if (showProgress) {
+                    synchronized (err) {
+                        err.printf("\r%s: success run %d/%d", u, done.incrementAndGet(), options.count());
+                        err.flush();
+                    }
+                }
+            }));
+            if (showProgress) {
+                err.println();
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            StringWriter s = new StringWriter();
+            JsonReport.write(reports, s);
+            out.print(s);
+            out.flush();
+        } else {
+            TextReport.write(reports, out);
+        }
+        if (junitXml != null) {
+            try (OutputStream f = Files.newOutputStream(junitXml)) {
+                JUnitXmlReport.write(reports, f);
+            } catch (IOException e) {
+                err.println("turnctl probe: cannot write --junit-xml " + junitXml + ": " + e.getMessage());
+                return ExitCode.USAGE;
+            }
+        }
+        return ExitCode.of(reports);
+    }
+
+    ProbeOptions options(List<IceServerUri> uris) throws UsageException {
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new UsageException("--format " + format + ": expected text or json");
+        }
+        if (!Set.of("auto", "never", "always").contains(progress)) {
+            throw new UsageException("--progress " + progress + ": expected auto, never or always");
+        }
+        Set<String> wanted = new LinkedHashSet<>();
+        for (String c : checks) {
+            String name = c.strip().toLowerCase(Locale.ROOT);
+            if (!ProbeOptions.ALL.contains(name)) {
+                throw new UsageException("--checks: unknown check '" + c + "' (binding, nat, auth, relay, success, ice)");
+            }
+            wanted.add(name);
+        }
+        if (count < 1 || concurrency < 1) {
+            throw new UsageException("--count and --concurrency must be at least 1");
+        }
+        if (minSuccess < 0 || minSuccess > 100) {
+            throw new UsageException("--min-success must be 0-100");
+        }
+        String username = user;
+        String pass = password;
+        long expiry = 0;
+        if (secret != null) {
+            if (password != null) {
+                throw new UsageException("give --secret or --password, not both");
+            }
+            if (ttl < 1) {
+                throw new UsageException("--ttl must be at least 1 second");
+            }
+            expiry = System.currentTimeMillis() / 1000 + ttl;
+            username = expiry + ":" + (user != null ? user : "turnctl-probe");
+            pass = SharedSecretAuthenticator.password(secret.getBytes(StandardCharsets.UTF_8), username);
+        }
+        boolean needsCredentials = uris.stream().anyMatch(IceServerUri::isTurn)
+                && (wanted.isEmpty() || wanted.stream().anyMatch(c -> Set.of("auth", "relay", "success", "ice").contains(c)));
+        if (needsCredentials && (username == null || pass == null)) {
+            throw new UsageException("turn: targets need credentials: --user and --password, or --secret");
+        }
+        return new ProbeOptions(username, pass, expiry, ttl, realm, count, concurrency, millis(interval, "--interval"),
+                millis(timeout, "--timeout"), Set.copyOf(wanted), minSuccess, maxRtt, maxLoss, ice);
+    }
+
+    /** "5s", "500ms", "2" (seconds). */
+    static long millis(String text, String option) throws UsageException {
+        String s = text.strip().toLowerCase(Locale.ROOT);
+        try {
+            if (s.endsWith("ms")) {
+                return Long.parseLong(s.substring(0, s.length() - 2).strip());
+            }
+            if (s.endsWith("s")) {
+                return Math.round(Double.parseDouble(s.substring(0, s.length() - 1).strip()) * 1000);
+            }
+            return Math.round(Double.parseDouble(s) * 1000);
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " " + text + ": expected a duration such as 5s or 500ms");
+        }
+    }
+
+    /** isatty(2) without native code: on Linux, fd 2 links to a /dev/pts or /dev/tty device. */
+    static boolean stderrIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
+    }
+}

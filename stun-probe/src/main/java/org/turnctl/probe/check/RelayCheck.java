@@ -1,0 +1,76 @@
+package org.turnctl.probe.check;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.turnctl.probe.run.Stats;
+
+/**
+ * {@code relay}: two allocations, permissions both ways, data both ways through both relays,
+ * first with Send/Data indications, then over bound channels (ChannelData). RTT, loss, jitter.
+ */
+public final class RelayCheck {
+    static final int PACKETS_PER_MODE = 20;
+
+    private RelayCheck() {
+    }
+
+    public static CheckResult run(Target target) {
+        ProbeOptions o = target.options();
+        long t0 = System.nanoTime();
+        Map<String, Object> d = new LinkedHashMap<>();
+        double maxLoss = o.maxLossPct() >= 0 ? o.maxLossPct() : 10.0;
+        try (RelayPair pair = RelayPair.open(target)) {
+            d.put("relayA", BindingCheck.format(pair.a().relayed()));
+            d.put("relayB", BindingCheck.format(pair.b().relayed()));
+            List<String> problems = new ArrayList<>();
+            for (String mode : List.of("sendData", "channelData")) {
+                if (mode.equals("channelData")) {
+                    pair.bindChannels();
+                }
+                List<Double> rtts = new ArrayList<>();
+                int lost = 0;
+                for (int i = 0; i < PACKETS_PER_MODE; i++) {
+                    RelayPair.Echo e = pair.echo(i + (mode.equals("channelData") ? 1000 : 0), Math.min(o.timeoutMs(), 2000));
+                    if (e.delivered()) {
+                        rtts.add(e.rttMs());
+                    } else {
+                        lost++;
+                    }
+                    pace(o.intervalMs());
+                }
+                double loss = 100.0 * lost / PACKETS_PER_MODE;
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("packets", PACKETS_PER_MODE);
+                m.put("lossPct", Stats.round(loss));
+                m.put("rttP50Ms", Stats.round(Stats.percentile(rtts, 50)));
+                m.put("rttP90Ms", Stats.round(Stats.percentile(rtts, 90)));
+                m.put("rttP99Ms", Stats.round(Stats.percentile(rtts, 99)));
+                m.put("jitterMs", Stats.round(Stats.jitter(rtts)));
+                d.put(mode, m);
+                if (loss > maxLoss) {
+                    problems.add((mode.equals("sendData") ? "Send/Data" : "ChannelData") + " lost " + Stats.round(loss) + "%");
+                }
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            if (!problems.isEmpty()) {
+                return new CheckResult("relay", CheckResult.Status.FAIL, String.join("; ", problems)
+                        + " (more than " + maxLoss + "%) between two allocations on this server", ms, d);
+            }
+            return new CheckResult("relay", CheckResult.Status.PASS, "data flows both ways through both relays "
+                    + "with Send/Data and with ChannelData", ms, d);
+        } catch (Exception e) {
+            return new CheckResult("relay", CheckResult.Status.FAIL, Causes.words(e, o),
+                    (System.nanoTime() - t0) / 1_000_000, d);
+        }
+    }
+
+    static void pace(long intervalMs) {
+        if (intervalMs <= 0) {
+            return;
+        }
+        // Pacing between datagrams, not a timing assertion: a bounded park.
+        java.util.concurrent.locks.LockSupport.parkNanos(intervalMs * 1_000_000);
+    }
+}

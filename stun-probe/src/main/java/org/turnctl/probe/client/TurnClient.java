@@ -1,0 +1,211 @@
+package org.turnctl.probe.client;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.turnctl.stun.Integrity;
+import org.turnctl.stun.MessageClass;
+import org.turnctl.stun.MessageType;
+import org.turnctl.stun.Method;
+import org.turnctl.stun.Protection;
+import org.turnctl.stun.StunDecodeException;
+import org.turnctl.stun.StunMessage;
+import org.turnctl.stun.TransactionId;
+import org.turnctl.stun.attr.ChannelNumber;
+import org.turnctl.stun.attr.Data;
+import org.turnctl.stun.attr.ErrorCode;
+import org.turnctl.stun.attr.Lifetime;
+import org.turnctl.stun.attr.Nonce;
+import org.turnctl.stun.attr.Realm;
+import org.turnctl.stun.attr.RequestedTransport;
+import org.turnctl.stun.attr.StunAttribute;
+import org.turnctl.stun.attr.Username;
+import org.turnctl.stun.attr.XorMappedAddress;
+import org.turnctl.stun.attr.XorPeerAddress;
+import org.turnctl.stun.attr.XorRelayedAddress;
+
+/**
+ * A TURN client (RFC 8656) with long-term credentials: the 401 challenge gives realm and nonce,
+ * a 438 gives a fresh nonce and the request is retried once. {@link #close} releases the
+ * allocation (Refresh with LIFETIME 0) before closing the socket, whatever happened before.
+ */
+public final class TurnClient implements Closeable {
+    private final StunClient stun;
+    private final String username;
+    private final String password;
+    private String realm;
+    private String nonce;
+    private byte[] key;
+    private InetSocketAddress relayed;
+    private InetSocketAddress mapped;
+    private long lifetime;
+
+    public TurnClient(StunClient stun, String username, String password) {
+        this.stun = stun;
+        this.username = username;
+        this.password = password;
+    }
+
+    public StunClient stun() {
+        return stun;
+    }
+
+    public String realm() {
+        return realm;
+    }
+
+    public String nonce() {
+        return nonce;
+    }
+
+    public InetSocketAddress relayed() {
+        return relayed;
+    }
+
+    public InetSocketAddress mapped() {
+        return mapped;
+    }
+
+    public long lifetime() {
+        return lifetime;
+    }
+
+    /**
+     * Sends an unauthenticated Allocate and returns the challenge (expected: 401 with REALM and
+     * NONCE). Realm and nonce are remembered for the requests that follow.
+     */
+    public StunMessage challenge() throws IOException, StunDecodeException {
+        StunMessage r = stun.transact(StunMessage.builder(Method.ALLOCATE, MessageClass.REQUEST)
+                .add(new RequestedTransport(RequestedTransport.UDP)).build(), Protection.NONE);
+        Realm.from(r).ifPresent(x -> realm = x.value());
+        Nonce.from(r).ifPresent(x -> nonce = x.value());
+        if (realm != null) {
+            key = Integrity.longTermKeyMd5(username, realm, password);
+        }
+        return r;
+    }
+
+    /** Allocate (challenge first when needed). Throws TurnErrorException for an error response. */
+    public void allocate(StunAttribute... extra) throws IOException, StunDecodeException, TurnErrorException {
+        if (nonce == null) {
+            StunMessage c = challenge();
+            if (c.messageClass() == MessageClass.SUCCESS_RESPONSE) {
+                readAllocation(c); // a server without authentication
+                return;
+            }
+            if (ErrorCode.from(c).map(ErrorCode::code).orElse(0) != 401 || realm == null || nonce == null) {
+                throw new TurnErrorException(c, false);
+            }
+        }
+        List<StunAttribute> attrs = new ArrayList<>();
+        attrs.add(new RequestedTransport(RequestedTransport.UDP));
+        attrs.addAll(List.of(extra));
+        readAllocation(request(Method.ALLOCATE, attrs));
+    }
+
+    private void readAllocation(StunMessage r) {
+        relayed = XorRelayedAddress.from(r).map(XorRelayedAddress::address).orElse(null);
+        mapped = XorMappedAddress.from(r).map(XorMappedAddress::address).orElse(null);
+        lifetime = Lifetime.from(r).map(Lifetime::seconds).orElse(0L);
+    }
+
+    public void createPermission(InetSocketAddress... peers) throws IOException, StunDecodeException, TurnErrorException {
+        List<StunAttribute> attrs = new ArrayList<>();
+        for (InetSocketAddress p : peers) {
+            attrs.add(new XorPeerAddress(p));
+        }
+        request(Method.CREATE_PERMISSION, attrs);
+    }
+
+    public void channelBind(int channel, InetSocketAddress peer) throws IOException, StunDecodeException, TurnErrorException {
+        request(Method.CHANNEL_BIND, List.of(new ChannelNumber(channel), new XorPeerAddress(peer)));
+    }
+
+    public void refresh(long seconds) throws IOException, StunDecodeException, TurnErrorException {
+        request(Method.REFRESH, List.of(new Lifetime(seconds)));
+    }
+
+    /** A Send indication (no response). */
+    public void send(InetSocketAddress peer, byte[] data) throws IOException {
+        stun.send(StunMessage.builder(Method.SEND, MessageClass.INDICATION)
+                .add(new XorPeerAddress(peer)).add(Data.of(data)).build(), Protection.NONE);
+    }
+
+    public void sendChannelData(int channel, byte[] data) throws IOException {
+        stun.sendChannelData(channel, data);
+    }
+
+    /** The next Data indication or ChannelData payload, or null on timeout. */
+    public Inbound receive(long timeoutMs) throws IOException {
+        return stun.receive(timeoutMs);
+    }
+
+    /** Payload of a Data indication or ChannelData, or null. */
+    public static byte[] payload(Inbound in) {
+        if (in == null) {
+            return null;
+        }
+        if (in.isChannelData()) {
+            return in.data();
+        }
+        MessageType t = in.message().type();
+        if (t.method().equals(Method.DATA) && t.messageClass() == MessageClass.INDICATION) {
+            return Data.from(in.message()).map(d -> d.value().toByteArray()).orElse(null);
+        }
+        return null;
+    }
+
+    /** An authenticated request; a 438 (stale nonce) is retried once with the fresh nonce. */
+    public StunMessage request(Method method, List<StunAttribute> attrs)
+            throws IOException, StunDecodeException, TurnErrorException {
+        if (nonce == null) {
+            challenge();
+        }
+        StunMessage r = authenticated(method, attrs);
+        if (r.messageClass() == MessageClass.ERROR_RESPONSE && ErrorCode.from(r).map(ErrorCode::code).orElse(0) == 438) {
+            Nonce.from(r).ifPresent(x -> nonce = x.value());
+            Realm.from(r).ifPresent(x -> {
+                realm = x.value();
+                key = Integrity.longTermKeyMd5(username, realm, password);
+            });
+            r = authenticated(method, attrs);
+        }
+        if (r.messageClass() == MessageClass.ERROR_RESPONSE) {
+            throw new TurnErrorException(r, true);
+        }
+        return r;
+    }
+
+    private StunMessage authenticated(Method method, List<StunAttribute> attrs) throws IOException, StunDecodeException {
+        StunMessage.Builder b = StunMessage.builder(new MessageType(method, MessageClass.REQUEST), TransactionId.random());
+        b.addAll(attrs);
+        b.add(new Username(username)).add(new Realm(realm == null ? "" : realm)).add(new Nonce(nonce == null ? "" : nonce));
+        byte[] k = key != null ? key : Integrity.longTermKeyMd5(username, realm == null ? "" : realm, password);
+        return stun.transact(b.build(), Protection.NONE.withIntegrity(k).withFingerprint());
+    }
+
+    /** Deletes the allocation (Refresh 0) if there is one, then closes the socket. Never throws. */
+    @Override
+    public void close() {
+        try {
+            if (relayed != null) {
+                try {
+                    request(Method.REFRESH, List.of(new Lifetime(0)));
+                } catch (TurnErrorException e) {
+                    // 437: already gone (a retransmitted Refresh 0 may get it). Nothing left to do.
+                }
+                relayed = null;
+            }
+        } catch (IOException | StunDecodeException | RuntimeException e) {
+            // Best effort: the server expires it; over TCP closing the socket deletes it anyway.
+        } finally {
+            try {
+                stun.close();
+            } catch (IOException e) {
+                // closing a socket: nothing to report
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package org.turnctl.probe.report;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.List;
+import java.util.Map;
+import org.turnctl.probe.check.CheckResult;
+import org.turnctl.probe.nat.NatReport;
+import org.turnctl.probe.run.SuccessReport;
+
+/**
+ * For CI: a stable JSON document (documented in the README). Field names are a contract.
+ * Numbers that could not be measured are null, never NaN.
+ */
+public final class JsonReport {
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private JsonReport() {
+    }
+
+    public static void write(List<TargetReport> reports, Writer out) throws IOException {
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeStringField("verdict", ExitCode.overallVerdict(reports));
+            g.writeNumberField("exitCode", ExitCode.of(reports));
+            g.writeArrayFieldStart("targets");
+            for (TargetReport r : reports) {
+                g.writeStartObject();
+                g.writeStringField("uri", r.uri());
+                g.writeStringField("verdict", r.verdict());
+                g.writeArrayFieldStart("checks");
+                for (CheckResult c : r.checks()) {
+                    g.writeStartObject();
+                    g.writeStringField("name", c.name());
+                    g.writeStringField("status", c.status().lower());
+                    g.writeStringField("cause", c.cause());
+                    g.writeNumberField("durationMs", c.durationMs());
+                    g.writeFieldName("details");
+                    map(g, c.details());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeArrayFieldStart("thresholdFailures");
+                for (String t : r.thresholdFailures()) {
+                    g.writeString(t);
+                }
+                g.writeEndArray();
+                nat(g, r.nat());
+                success(g, r.success());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        out.write(System.lineSeparator());
+        out.flush();
+    }
+
+    private static void nat(JsonGenerator g, NatReport n) throws IOException {
+        if (n == null) {
+            g.writeNullField("nat");
+            return;
+        }
+        g.writeObjectFieldStart("nat");
+        g.writeStringField("mapping", n.mapping());
+        g.writeStringField("filtering", n.filtering());
+        g.writeStringField("classic", n.classic());
+        g.writeStringField("publicAddress", n.publicAddress());
+        if (n.hairpinning() == null) {
+            g.writeNullField("hairpinning");
+        } else {
+            g.writeBooleanField("hairpinning", n.hairpinning());
+        }
+        g.writeEndObject();
+    }
+
+    private static void success(JsonGenerator g, SuccessReport s) throws IOException {
+        if (s == null) {
+            g.writeNullField("success");
+            return;
+        }
+        g.writeObjectFieldStart("success");
+        g.writeNumberField("attempts", s.attempts());
+        g.writeNumberField("succeeded", s.succeeded());
+        number(g, "rate", s.ratePct());
+        g.writeObjectFieldStart("failures");
+        for (var e : s.failures().entrySet()) {
+            g.writeNumberField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeObjectFieldStart("rttMs");
+        number(g, "p50", s.rttP50());
+        number(g, "p90", s.rttP90());
+        number(g, "p99", s.rttP99());
+        g.writeEndObject();
+        g.writeObjectFieldStart("timeToFirstPacketMs");
+        number(g, "p50", s.firstPacketP50());
+        number(g, "p90", s.firstPacketP90());
+        number(g, "p99", s.firstPacketP99());
+        g.writeEndObject();
+        number(g, "lossPct", s.lossPct());
+        number(g, "jitterMs", s.jitterMs());
+        g.writeEndObject();
+    }
+
+    private static void number(JsonGenerator g, String name, double v) throws IOException {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            g.writeNullField(name);
+        } else {
+            g.writeNumberField(name, v);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void map(JsonGenerator g, Map<String, Object> m) throws IOException {
+        g.writeStartObject();
+        for (var e : m.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof Map<?, ?> sub) {
+                g.writeFieldName(e.getKey());
+                map(g, (Map<String, Object>) sub);
+            } else if (v instanceof Double d) {
+                number(g, e.getKey(), d);
+            } else if (v instanceof Number n) {
+                g.writeNumberField(e.getKey(), n.longValue());
+            } else if (v instanceof Boolean b) {
+                g.writeBooleanField(e.getKey(), b);
+            } else {
+                g.writeStringField(e.getKey(), String.valueOf(v));
+            }
+        }
+        g.writeEndObject();
+    }
+}

@@ -1,0 +1,22 @@
+package org.turnctl.probe.report;
+
+import java.util.List;
+import org.turnctl.probe.check.CheckResult;
+import org.turnctl.probe.nat.NatReport;
+import org.turnctl.probe.run.SuccessReport;
+
+/**
+ * Everything known about one target. {@code verdict} is pass, fail or unreachable; {@code
+ * thresholdFailures} lists missed --min-success / --max-rtt / --max-loss thresholds in words.
+ */
+public record TargetReport(String uri, String verdict, List<CheckResult> checks, NatReport nat, SuccessReport success,
+        List<String> thresholdFailures) {
+
+    public int exitCode() {
+        return switch (verdict) {
+            case "pass" -> 0;
+            case "unreachable" -> 3;
+            default -> 1;
+        };
+    }
+}

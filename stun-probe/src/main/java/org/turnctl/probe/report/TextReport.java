@@ -1,0 +1,77 @@
+package org.turnctl.probe.report;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.turnctl.probe.check.CheckResult;
+
+/** For people: the verdict first, then a section per target and an aligned table per check. */
+public final class TextReport {
+
+    private TextReport() {
+    }
+
+    public static void write(List<TargetReport> reports, PrintWriter out) {
+        String verdict = ExitCode.overallVerdict(reports).toUpperCase(Locale.ROOT);
+        long passed = reports.stream().filter(r -> r.verdict().equals("pass")).count();
+        out.printf("%s: %d of %d target(s) passed%n", verdict, passed, reports.size());
+        for (TargetReport r : reports) {
+            out.println();
+            out.printf("== %s: %s%n", r.uri(), r.verdict().toUpperCase(Locale.ROOT));
+            for (String t : r.thresholdFailures()) {
+                out.printf("   threshold missed: %s%n", t);
+            }
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"check", "status", "time", "verdict"});
+            for (CheckResult c : r.checks()) {
+                rows.add(new String[] {c.name(), c.status().lower(), c.durationMs() + " ms", c.cause()});
+            }
+            table(rows, out, "   ");
+            for (CheckResult c : r.checks()) {
+                if (c.details().isEmpty()) {
+                    continue;
+                }
+                out.printf("   -- %s%n", c.name());
+                List<String[]> d = new ArrayList<>();
+                flatten("", c.details(), d);
+                table(d, out, "      ");
+            }
+            if (r.nat() != null) {
+                out.printf("   -- nat: mapping %s, filtering %s, classic %s, public %s, hairpinning %s%n", r.nat().mapping(),
+                        r.nat().filtering(), r.nat().classic(), r.nat().publicAddress(),
+                        r.nat().hairpinning() == null ? "untested" : r.nat().hairpinning());
+            }
+        }
+        out.flush();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void flatten(String prefix, Map<String, Object> details, List<String[]> rows) {
+        for (var e : details.entrySet()) {
+            if (e.getValue() instanceof Map<?, ?> m) {
+                flatten(prefix + e.getKey() + ".", (Map<String, Object>) m, rows);
+            } else {
+                rows.add(new String[] {prefix + e.getKey(), String.valueOf(e.getValue())});
+            }
+        }
+    }
+
+    private static void table(List<String[]> rows, PrintWriter out, String indent) {
+        int cols = rows.get(0).length;
+        int[] width = new int[cols];
+        for (String[] row : rows) {
+            for (int i = 0; i < cols - 1; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder(indent);
+            for (int i = 0; i < cols; i++) {
+                line.append(i < cols - 1 ? String.format("%-" + width[i] + "s  ", row[i]) : row[i]);
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+}

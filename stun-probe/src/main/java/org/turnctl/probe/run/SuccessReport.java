@@ -1,0 +1,12 @@
+package org.turnctl.probe.run;
+
+import java.util.Map;
+
+/**
+ * The success run in numbers. Percentiles are nearest rank; jitter is the mean absolute
+ * difference of consecutive RTTs; NaN where there were no samples.
+ */
+public record SuccessReport(int attempts, int succeeded, double ratePct, Map<String, Integer> failures,
+        double rttP50, double rttP90, double rttP99, double firstPacketP50, double firstPacketP90,
+        double firstPacketP99, double lossPct, double jitterMs, int packetsSent, int packetsLost) {
+}
