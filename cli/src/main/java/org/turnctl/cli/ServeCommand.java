@@ -47,6 +47,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "or 0.0.0.0:3478 without IPv6.")
     List<String> listen = new ArrayList<>();
 
+    @Option(names = "--alt-listen", paramLabel = "ADDR:PORT",
+            description = "RFC 5780 NAT behaviour discovery: a second IP (A2) and port (P2); Binding is then "
+                    + "answered on A1:P1, A1:P2, A2:P1 and A2:P2 over UDP and CHANGE-REQUEST is honoured.")
+    String altListen;
+
     @Option(names = "--relay-ip", paramLabel = "ADDR", split = ",",
             description = "Relay address, one per family (repeatable). Default: the listen address, "
                     + "or for a wildcard listen the first IPv4 address of this host.")
@@ -170,6 +175,7 @@ final class ServeCommand implements Callable<Integer> {
         for (String l : listen) {
             listenAddresses.add(hostPort(l));
         }
+        InetSocketAddress altListenAddress = altListen == null ? null : hostPort(altListen);
         List<InetAddress> relays = new ArrayList<>();
         for (String r : relayIps) {
             relays.add(ip(r, "--relay-ip"));
@@ -217,7 +223,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         return new ServerConfig(listenAddresses, relays, external, minPort, maxPort, realm, keys, secrets,
                 cidrs(allowPeers, "--allow-peer"), cidrs(denyPeers, "--deny-peer"), allowLoopbackPeers,
-                userQuota, totalQuota, maxLifetime, nonceLifetime, strictChannelNumbers, threads, TimeSource.SYSTEM);
+                userQuota, totalQuota, maxLifetime, nonceLifetime, strictChannelNumbers, threads, altListenAddress, TimeSource.SYSTEM);
     }
 
     static String why(IOException e) {

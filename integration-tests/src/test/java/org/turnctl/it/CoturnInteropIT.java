@@ -53,7 +53,7 @@ class CoturnInteropIT {
         InetAddress lo = InetAddress.getLoopbackAddress();
         server = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(lo, 0)), List.of(), Map.of(),
                 49152, 65535, REALM, Map.of(USER, Integrity.longTermKeyMd5(USER, REALM, PASSWORD)), List.of(SECRET),
-                List.of(), List.of(), true, 0, 0, 3600, 600, false, 2, TimeSource.SYSTEM));
+                List.of(), List.of(), true, 0, 0, 3600, 600, false, 2, null, TimeSource.SYSTEM));
         try (DatagramSocket probe = new DatagramSocket(0, lo)) {
             peerPort = probe.getLocalPort();
         }

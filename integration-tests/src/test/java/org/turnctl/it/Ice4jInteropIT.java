@@ -55,7 +55,7 @@ class Ice4jInteropIT {
         server = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
                 List.of(), Map.of(), 49152, 65535, REALM,
                 Map.of("ice", Integrity.longTermKeyMd5("ice", REALM, "ice-pass")), List.of(), List.of(), List.of(),
-                true, 0, 0, 3600, 600, false, 2, TimeSource.SYSTEM));
+                true, 0, 0, 3600, 600, false, 2, null, TimeSource.SYSTEM));
     }
 
     @AfterAll

@@ -50,7 +50,7 @@ class ProbeIT {
     private TurnServer server(int userQuota, List<String> secrets) throws Exception {
         TurnServer s = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
                 List.of(), Map.of(), 49152, 65535, REALM, Map.of("alice", Integrity.longTermKeyMd5("alice", REALM, "secret")),
-                secrets, List.of(), List.of(), true, userQuota, 0, 3600, 600, false, 2, TimeSource.SYSTEM));
+                secrets, List.of(), List.of(), true, userQuota, 0, 3600, 600, false, 2, null, TimeSource.SYSTEM));
         servers.add(s);
         return s;
     }

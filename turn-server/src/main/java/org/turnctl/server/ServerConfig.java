@@ -18,6 +18,7 @@ import org.turnctl.server.policy.Cidr;
  * @param userQuota      allocations per user, 0 for unlimited
  * @param totalQuota     allocations in total, 0 for unlimited
  * @param threads        event loops (0: one per core)
+ * @param altListen      RFC 5780 second address and port (A2:P2), or null
  */
 public record ServerConfig(
         List<InetSocketAddress> listen,
@@ -37,6 +38,7 @@ public record ServerConfig(
         long nonceLifetimeSeconds,
         boolean strictChannelNumbers,
         int threads,
+        InetSocketAddress altListen,
         TimeSource time) {
 
     public static final long DEFAULT_LIFETIME = 600;
@@ -78,6 +80,18 @@ public record ServerConfig(
         if (families != relayIps.size()) {
             throw new IllegalArgumentException("--relay-ip: at most one address per family");
         }
+        if (altListen != null) {
+            if (listen.size() != 1 || listen.get(0).getAddress().isAnyLocalAddress()) {
+                throw new IllegalArgumentException("--alt-listen needs exactly one --listen with a specific address");
+            }
+            InetSocketAddress primary = listen.get(0);
+            if (primary.getAddress().getAddress().length != altListen.getAddress().getAddress().length
+                    || primary.getAddress().equals(altListen.getAddress()) || altListen.getAddress().isAnyLocalAddress()
+                    || altListen.getPort() == 0 || altListen.getPort() == primary.getPort()) {
+                throw new IllegalArgumentException("--alt-listen must be another specific address of the same family "
+                        + "with another, non-zero port");
+            }
+        }
         if (time == null) {
             time = TimeSource.SYSTEM;
         }
@@ -95,6 +109,6 @@ public record ServerConfig(
                 + ", denyPeers=" + denyPeers + ", allowLoopbackPeers=" + allowLoopbackPeers
                 + ", userQuota=" + userQuota + ", totalQuota=" + totalQuota + ", maxLifetime=" + maxLifetimeSeconds
                 + ", nonceLifetime=" + nonceLifetimeSeconds + ", strictChannelNumbers=" + strictChannelNumbers
-                + ", threads=" + threads + "]";
+                + ", threads=" + threads + ", altListen=" + altListen + "]";
     }
 }

@@ -34,6 +34,7 @@ public final class ServerContext {
     private final Class<? extends DatagramChannel> datagramChannelClass;
     private final ConcurrentHashMap<EventLoop, LoopState> loops = new ConcurrentHashMap<>();
     private volatile PeerPolicy policy;
+    private volatile org.turnctl.server.discovery.BehaviorDiscovery discovery;
     final AtomicLong malformed = new AtomicLong();
 
     ServerContext(ServerConfig config, InetAddress relayIpv4, InetAddress relayIpv6,
@@ -54,6 +55,15 @@ public final class ServerContext {
         this.relayIpv6 = relayIpv6;
         this.datagramChannelClass = datagramChannelClass;
         this.policy = PeerPolicy.of(config.allowPeers(), config.denyPeers(), config.allowLoopbackPeers());
+    }
+
+    /** RFC 5780 behaviour discovery when --alt-listen is set, else null. */
+    public org.turnctl.server.discovery.BehaviorDiscovery discovery() {
+        return discovery;
+    }
+
+    void discovery(org.turnctl.server.discovery.BehaviorDiscovery d) {
+        this.discovery = d;
     }
 
     public ServerConfig config() {

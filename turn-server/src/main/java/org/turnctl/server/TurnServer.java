@@ -105,6 +105,9 @@ public final class TurnServer implements AutoCloseable {
                 udp.add(bound);
                 tcp.add(bindTcp(group, transports, context, dispatcher, bound, listeners));
             }
+            if (config.altListen() != null) {
+                bindDiscovery(group, transports, context, udp.get(0), config.altListen(), listeners);
+            }
         } catch (StartException e) {
             for (Channel c : listeners) {
                 c.close().awaitUninterruptibly();
@@ -132,7 +135,8 @@ public final class TurnServer implements AutoCloseable {
                 udp, tcp, transports.name(), threads,
                 relayV4 != null ? relayV4.getHostAddress() : "-", relayV6 != null ? " " + relayV6.getHostAddress() : "",
                 config.minPort(), config.maxPort(),
-                config.externalIps().isEmpty() ? "" : " external " + config.externalIps(),
+                (config.externalIps().isEmpty() ? "" : " external " + config.externalIps())
+                        + (config.altListen() == null ? "" : ", RFC 5780 alternate " + format(config.altListen())),
                 config.realm(), authSummary(config), context.policy().summary());
         return new TurnServer(context, group, listeners, Collections.unmodifiableList(udp),
                 Collections.unmodifiableList(tcp), sweeps, transports.name());
@@ -168,6 +172,38 @@ public final class TurnServer implements AutoCloseable {
             port = ((InetSocketAddress) ch.localAddress()).getPort(); // port 0: the rest share the first one's
         }
         return port;
+    }
+
+    /**
+     * RFC 5780: the three extra UDP sockets A1:P2, A2:P1, A2:P2 next to the primary A1:P1. The
+     * primary's first socket answers for A1:P1 when a CHANGE-REQUEST sends an answer there.
+     */
+    private static void bindDiscovery(EventLoopGroup group, Transports transports, ServerContext context,
+            InetSocketAddress primary, InetSocketAddress alt, List<Channel> listeners) throws StartException {
+        org.turnctl.server.discovery.BehaviorDiscovery d = new org.turnctl.server.discovery.BehaviorDiscovery();
+        Channel first = null;
+        for (Channel c : listeners) {
+            if (c instanceof DatagramChannel && primary.equals(c.localAddress())) {
+                first = c;
+                break;
+            }
+        }
+        d.register(0, 0, primary, first);
+        InetAddress[] ips = {primary.getAddress(), alt.getAddress()};
+        int[] ports = {primary.getPort(), alt.getPort()};
+        for (int ip = 0; ip < 2; ip++) {
+            for (int port = 0; port < 2; port++) {
+                if (ip == 0 && port == 0) {
+                    continue;
+                }
+                InetSocketAddress at = new InetSocketAddress(ips[ip], ports[port]);
+                Channel ch = await(new Bootstrap().group(group).channel(transports.datagram())
+                        .handler(new org.turnctl.server.discovery.DiscoveryListenerHandler(d, ip, port)).bind(at), "udp", at);
+                listeners.add(ch);
+                d.register(ip, port, at, ch);
+            }
+        }
+        context.discovery(d);
     }
 
     /** TCP never sets SO_REUSEPORT, so a second instance on the same port fails loudly. */

@@ -73,6 +73,11 @@ final class UdpListenerHandler extends SimpleChannelInboundHandler<DatagramPacke
             BadRequests.answer(e, sink);
             return;
         }
+        var discovery = server.discovery();
+        if (discovery != null && msg.type().equals(org.turnctl.stun.MessageType.BINDING_REQUEST)) {
+            discovery.answer(msg, client, 0, 0, ctx.channel());
+            return;
+        }
         dispatcher.handle(new RequestContext(server, ctx.channel().eventLoop(), msg, fiveTuple, sink, new Slot(client)));
     }
 

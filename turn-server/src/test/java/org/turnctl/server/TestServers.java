@@ -30,11 +30,12 @@ final class TestServers {
     long maxLifetime = 3600;
     boolean strictChannels;
     int threads = 2;
+    InetSocketAddress altListen;
     final FakeTime time = new FakeTime();
 
     ServerConfig config() {
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, REALM, users, secrets, allow, deny,
-                allowLoopback, userQuota, totalQuota, maxLifetime, 600, strictChannels, threads, time);
+                allowLoopback, userQuota, totalQuota, maxLifetime, 600, strictChannels, threads, altListen, time);
     }
 
     TurnServer start() throws TurnServer.StartException {
