@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.ice4j.Transport;
+import org.turnctl.probe.ice.LoopbackHostHarvester;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.Agent;
 import org.ice4j.ice.CandidatePair;
@@ -163,9 +164,14 @@ class Ice4jInteropIT {
             System.out.printf("ice4j: connected through turnctl in %d ms; pairs %s / %s; %d/%d datagrams echoed%n",
                     connectedMs, leftPair.toShortString(), rightPair.toShortString(), received, n);
         } finally {
-            left.free();
-            right.free();
+            org.turnctl.probe.ice.IceCheck.release(left);
+            org.turnctl.probe.ice.IceCheck.release(right);
         }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (server.allocationCount() != 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(0, server.allocationCount(), "ice4j released its allocations");
         assertFalse(left.getState().isEstablished() && false);
     }
 }

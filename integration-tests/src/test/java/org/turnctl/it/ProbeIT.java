@@ -150,6 +150,57 @@ class ProbeIT {
         assertTrue(byName(r).get("binding").cause().contains("nothing listens"), byName(r).get("binding").cause());
     }
 
+    @Test
+    void theIceCheckConnectsTwoAgentsRelayToRelay() throws Exception {
+        TurnServer s = server(0, List.of());
+        ProbeOptions o = new ProbeOptions("alice", "secret", 0, 0, null, 1, 1, 0, 2000, Set.of("ice"), 98, -1, -1, true);
+        TargetReport r = Prober.probe(IceServerUri.parse(uri(s, "udp")), o, n -> { });
+        CheckResult ice = byName(r).get("ice");
+        assertEquals(CheckResult.Status.PASS, ice.status(), ice.cause());
+        assertTrue(ice.cause().contains("relay/relay"), ice.cause());
+        assertEquals(100L, ((Number) ice.details().get("echoed")).longValue());
+        awaitNoAllocations(s);
+    }
+
+    @Test
+    void udpBlockedButTcpAnsweringIsSaidInWords() throws Exception {
+        // A STUN server on TCP only: UDP to the same port gets nothing.
+        try (java.net.ServerSocket tcpOnly = new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread responder = new Thread(() -> {
+                try (java.net.Socket c = tcpOnly.accept()) {
+                    java.io.DataInputStream in = new java.io.DataInputStream(c.getInputStream());
+                    byte[] head = new byte[20];
+                    in.readFully(head);
+                    byte[] body = new byte[((head[2] & 0xFF) << 8) | (head[3] & 0xFF)];
+                    in.readFully(body);
+                    byte[] all = new byte[20 + body.length];
+                    System.arraycopy(head, 0, all, 0, 20);
+                    System.arraycopy(body, 0, all, 20, body.length);
+                    org.turnctl.stun.StunMessage req = org.turnctl.stun.StunCodec.decode(all);
+                    org.turnctl.stun.StunMessage resp = req.successResponse()
+                            .add(new org.turnctl.stun.attr.XorMappedAddress((InetSocketAddress) c.getRemoteSocketAddress())).build();
+                    io.netty.buffer.ByteBuf b = org.turnctl.stun.StunCodec.encode(resp, org.turnctl.stun.Protection.NONE,
+                            io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
+                    c.getOutputStream().write(io.netty.buffer.ByteBufUtil.getBytes(b));
+                    b.release();
+                    c.getOutputStream().flush();
+                    Thread.sleep(200);
+                } catch (Exception e) {
+                    // the test asserts on what the probe saw
+                }
+            });
+            responder.setDaemon(true);
+            responder.start();
+            ProbeOptions o = new ProbeOptions("a", "b", 0, 0, null, 1, 1, 0, 1000, Set.of(), 98, -1, -1, false);
+            TargetReport r = Prober.probe(IceServerUri.parse("turn:127.0.0.1:" + tcpOnly.getLocalPort()), o, n -> { });
+            assertEquals("fail", r.verdict(), r.toString());
+            assertEquals("udp-blocked", r.nat().classic());
+            assertTrue(byName(r).get("nat").cause().startsWith("UDP is blocked"), byName(r).get("nat").cause());
+            assertTrue(byName(r).get("auth").cause().contains("?transport=tcp"), byName(r).get("auth").cause());
+            responder.join(5000);
+        }
+    }
+
     record Cli(int code, String out, String err) {
     }
 

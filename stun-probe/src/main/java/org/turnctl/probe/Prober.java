@@ -41,6 +41,25 @@ public final class Prober {
         if (o.wants("binding") || !binding.reachable()) {
             checks.add(binding.result());
         }
+        if (!binding.reachable() && uri.transport() == IceServerUri.Transport.UDP) {
+            // No answer over UDP: if the same server answers over TCP, the honest verdict is
+            // "UDP is blocked" (a firewall), not "unreachable".
+            IceServerUri overTcp = new IceServerUri(uri.scheme(), uri.host(), uri.port(), IceServerUri.Transport.TCP, uri.text());
+            BindingCheck.Outcome tcp = BindingCheck.run(new Target(overTcp, target.address(), o));
+            if (tcp.result().status() == CheckResult.Status.PASS) {
+                String why = "UDP is blocked: no answer over UDP (" + binding.result().cause() + "), but TCP answers";
+                Object mapped = tcp.result().details().get("mappedAddress");
+                NatReport blocked = new NatReport("unknown", "unknown", "udp-blocked", mapped == null ? null : mapped.toString(), null);
+                checks.add(new CheckResult("nat", CheckResult.Status.FAIL, why, tcp.result().durationMs(), java.util.Map.of()));
+                for (String name : List.of("auth", "relay", "success")) {
+                    if (uri.isTurn() && o.wants(name)) {
+                        checks.add(CheckResult.skip(name, why + "; try " + uri.scheme() + ":" + uri.host() + ":" + uri.port()
+                                + "?transport=tcp"));
+                    }
+                }
+                return new TargetReport(uri.text(), "fail", checks, blocked, null, List.of());
+            }
+        }
         if (!binding.reachable()) {
             return new TargetReport(uri.text(), "unreachable", skipRest(checks, uri, o, "target unreachable: " + binding.result().cause()),
                     null, null, List.of());
@@ -77,7 +96,7 @@ public final class Prober {
                 checks.add(successResult(success, o, thresholds, (System.nanoTime() - t0) / 1_000_000));
             }
             if (o.wants("ice")) {
-                checks.add(CheckResult.skip("ice", "the ice4j check is not available in this build yet"));
+                checks.add(org.turnctl.probe.ice.IceCheck.run(target));
             }
         }
         boolean failed = checks.stream().anyMatch(c -> c.status() == CheckResult.Status.FAIL) || !thresholds.isEmpty();

@@ -17,6 +17,22 @@ public final class TextReport {
         String verdict = ExitCode.overallVerdict(reports).toUpperCase(Locale.ROOT);
         long passed = reports.stream().filter(r -> r.verdict().equals("pass")).count();
         out.printf("%s: %d of %d target(s) passed%n", verdict, passed, reports.size());
+        if (reports.size() > 1) {
+            // Relays side by side.
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"target", "verdict", "success", "rtt p50", "rtt p90", "loss", "nat"});
+            for (TargetReport r : reports) {
+                var s = r.success();
+                rows.add(new String[] {r.uri(), r.verdict(),
+                    s == null ? "-" : s.succeeded() + "/" + s.attempts(),
+                    s == null || Double.isNaN(s.rttP50()) ? "-" : s.rttP50() + " ms",
+                    s == null || Double.isNaN(s.rttP90()) ? "-" : s.rttP90() + " ms",
+                    s == null || Double.isNaN(s.lossPct()) ? "-" : s.lossPct() + "%",
+                    r.nat() == null ? "-" : r.nat().classic()});
+            }
+            out.println();
+            table(rows, out, "   ");
+        }
         for (TargetReport r : reports) {
             out.println();
             out.printf("== %s: %s%n", r.uri(), r.verdict().toUpperCase(Locale.ROOT));

@@ -1,4 +1,4 @@
-package org.turnctl.it;
+package org.turnctl.probe.ice;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,15 +16,14 @@ import org.ice4j.socket.IceUdpSocketWrapper;
 import org.ice4j.socket.MultiplexingDatagramSocket;
 
 /**
- * A UDP host candidate on a loopback address. ice4j's own host harvester skips loopback
- * interfaces, and these tests must not use any other address; this does what that harvester
- * does for one socket, on 127.0.0.1.
+ * A UDP host candidate on one loopback address, for a TURN server on this machine: ice4j's own
+ * host harvester skips loopback interfaces. This does what that harvester does, for one socket.
  */
-final class LoopbackHostHarvester implements CandidateHarvester {
+public final class LoopbackHostHarvester implements CandidateHarvester {
     private final InetAddress address;
     private final HarvestStatistics statistics = new HarvestStatistics();
 
-    LoopbackHostHarvester(InetAddress address) {
+    public LoopbackHostHarvester(InetAddress address) {
         this.address = address;
     }
 
