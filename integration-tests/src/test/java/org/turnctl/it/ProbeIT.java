@@ -48,9 +48,13 @@ class ProbeIT {
     }
 
     private TurnServer server(int userQuota, List<String> secrets) throws Exception {
+        return server(userQuota, secrets, true);
+    }
+
+    private TurnServer server(int userQuota, List<String> secrets, boolean allowLoopback) throws Exception {
         TurnServer s = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
                 List.of(), Map.of(), 49152, 65535, REALM, Map.of("alice", Integrity.longTermKeyMd5("alice", REALM, "secret")),
-                secrets, List.of(), List.of(), true, userQuota, 0, 3600, 600, false, 2, null, TimeSource.SYSTEM));
+                secrets, List.of(), List.of(), allowLoopback, userQuota, 0, 3600, 600, false, 2, null, TimeSource.SYSTEM));
         servers.add(s);
         return s;
     }
@@ -125,6 +129,18 @@ class ProbeIT {
         TargetReport expired = Prober.probe(u, options(old, "whatever", null), n -> { });
         assertTrue(byName(expired).get("auth").cause().contains("expired") && byName(expired).get("auth").cause()
                 .contains("not sent to the server"), byName(expired).get("auth").cause());
+        awaitNoAllocations(s);
+    }
+
+    @Test
+    void refusedPeerIsNamed() throws Exception {
+        TurnServer s = server(0, List.of(), false); // the probe's own address, 127.0.0.1, is a refused peer
+        TargetReport r = Prober.probe(IceServerUri.parse(uri(s, "udp")), options("alice", "secret", null), n -> { });
+        CheckResult relay = byName(r).get("relay");
+        assertEquals(CheckResult.Status.FAIL, relay.status());
+        assertTrue(relay.cause().startsWith("forbidden (403): the server refuses to relay to this probe's reflexive address 127.0.0.1:"),
+                relay.cause());
+        assertEquals(CheckResult.Status.PASS, byName(r).get("success").status(), "relay to relay still works");
         awaitNoAllocations(s);
     }
 

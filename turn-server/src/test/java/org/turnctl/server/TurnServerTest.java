@@ -436,6 +436,24 @@ class TurnServerTest {
     }
 
     @Test
+    void aRelayPortTakenByAnotherProcessIsSkipped() throws Exception {
+        TestServers s = new TestServers();
+        s.minPort = 50030;
+        s.maxPort = 50033;
+        start(s);
+        try (DatagramSocket squatter = new DatagramSocket(50030, InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < 4; i++) {
+                TestClient c = udpClient("alice");
+                StunMessage r = allocate(c, new EvenPort(false));
+                assertEquals(MessageClass.SUCCESS_RESPONSE, r.messageClass(), r.toString());
+                assertEquals(50032, relayed(r).getPort(), "the only even port not taken by the squatter");
+                assertEquals(MessageClass.SUCCESS_RESPONSE, c.request(Method.REFRESH, new Lifetime(0)).messageClass());
+            }
+            assertEquals(0, server.context().ports().inUse(), "the failed port went back to the pool");
+        }
+    }
+
+    @Test
     void expiredReservationIsRefused() throws Exception {
         TestServers s = new TestServers();
         start(s);

@@ -50,13 +50,29 @@ public final class RelayCheck {
                 m.put("jitterMs", Stats.round(Stats.jitter(rtts)));
                 d.put(mode, m);
                 if (loss > maxLoss) {
-                    problems.add((mode.equals("sendData") ? "Send/Data" : "ChannelData") + " lost " + Stats.round(loss) + "%");
+                    problems.add((mode.equals("sendData") ? "Send/Data" : "ChannelData") + " lost " + Stats.round(loss)
+                            + "% (more than " + maxLoss + "%) between two allocations on this server");
+                }
+            }
+            // Relay to a directly reachable peer too (a call where only one side needs the relay):
+            // the permission for our own reflexive address must be granted.
+            java.net.InetSocketAddress srflx = pair.b().mapped();
+            if (srflx != null) {
+                try {
+                    pair.a().createPermission(srflx);
+                    d.put("reflexivePeerPermission", "granted");
+                } catch (org.turnctl.probe.client.TurnErrorException e) {
+                    d.put("reflexivePeerPermission", "refused " + e.code());
+                    problems.add(e.code() == 403
+                            ? "forbidden (403): the server refuses to relay to this probe's reflexive address "
+                                    + BindingCheck.format(srflx) + " (its peer policy)"
+                            : "permission for this probe's reflexive address " + BindingCheck.format(srflx) + " failed: "
+                                    + Causes.words(e, o));
                 }
             }
             long ms = (System.nanoTime() - t0) / 1_000_000;
             if (!problems.isEmpty()) {
-                return new CheckResult("relay", CheckResult.Status.FAIL, String.join("; ", problems)
-                        + " (more than " + maxLoss + "%) between two allocations on this server", ms, d);
+                return new CheckResult("relay", CheckResult.Status.FAIL, String.join("; ", problems), ms, d);
             }
             return new CheckResult("relay", CheckResult.Status.PASS, "data flows both ways through both relays "
                     + "with Send/Data and with ChannelData", ms, d);

@@ -25,7 +25,17 @@ public final class PortPool {
     private final SecureRandom random = new SecureRandom();
     private final Map<Long, Reservation> reservations = new HashMap<>();
 
-    private record Reservation(int port, long expiresAt) {
+    /** A reserved port, and what holds it bound meanwhile (so no other process takes it). */
+    private record Reservation(int port, long expiresAt, AutoCloseable hold) {
+        void release() {
+            try {
+                if (hold != null) {
+                    hold.close();
+                }
+            } catch (Exception e) {
+                // closing a placeholder socket: nothing to report
+            }
+        }
     }
 
     public PortPool(int min, int max) {
@@ -97,11 +107,19 @@ public final class PortPool {
 
     /** Holds {@code port} (already marked used) under a new random token until now + 30 s. */
     public synchronized long reserve(int port, long nowMillis) {
+        return reserve(port, nowMillis, null);
+    }
+
+    /**
+     * As {@link #reserve(int, long)}, with something that keeps the port bound until the token is
+     * redeemed or expires (closed then).
+     */
+    public synchronized long reserve(int port, long nowMillis, AutoCloseable hold) {
         long token;
         do {
             token = random.nextLong();
-        } while (reservations.containsKey(token));
-        reservations.put(token, new Reservation(port, nowMillis + RESERVATION_MILLIS));
+        } while (token == 0 || reservations.containsKey(token));
+        reservations.put(token, new Reservation(port, nowMillis + RESERVATION_MILLIS, hold));
         return token;
     }
 
@@ -111,6 +129,7 @@ public final class PortPool {
         if (r == null) {
             return -1;
         }
+        r.release();
         if (r.expiresAt < nowMillis) {
             mark(r.port - min, false);
             return -1;
@@ -129,6 +148,7 @@ public final class PortPool {
         for (Iterator<Reservation> it = reservations.values().iterator(); it.hasNext();) {
             Reservation r = it.next();
             if (r.expiresAt < nowMillis) {
+                r.release();
                 mark(r.port - min, false);
                 it.remove();
             }

@@ -89,7 +89,7 @@ final class AllocateHandler {
         } else if (evenPort != null) {
             port = server.ports().acquireEven(evenPort.reserveNext());
             if (port >= 0 && evenPort.reserveNext()) {
-                newToken = server.ports().reserve(port + 1, now);
+                newToken = reserveNext(server, relayIp, port, now);
             }
         } else {
             port = server.ports().acquire();
@@ -99,7 +99,10 @@ final class AllocateHandler {
             throw new TurnException(508, token != null ? "unknown or expired reservation token" : "no free relay port");
         }
         long lifetime = lifetime(req, server.config());
-        bind(ctx, relayIp, port, newToken, lifetime, token == null && evenPort == null ? BIND_ATTEMPTS : 1);
+        // A random relay port can be taken by another process (the relay range overlaps Linux's
+        // ephemeral ports): try others, keeping EVEN-PORT's promise; a redeemed token has no
+        // alternative.
+        bind(ctx, relayIp, port, newToken, evenPort, lifetime, token == null ? BIND_ATTEMPTS : 1, new java.util.ArrayList<>());
     }
 
     /** Reserved ports are odd neighbours of IPv4 or IPv6 allocations; the token does not say which, so IPv4 first. */
@@ -108,13 +111,38 @@ final class AllocateHandler {
         return v4 != null ? v4 : server.relayIp(true);
     }
 
+    /**
+     * Reserves port + 1 under a new token, holding it bound with a placeholder socket until it is
+     * redeemed: the relay range overlaps the ephemeral ports, and an unheld port can be taken by
+     * any process during the 30 s. If it cannot be held, the token is still issued; the redeeming
+     * Allocate then gets a 508 if the port is really gone.
+     */
+    private static long reserveNext(ServerContext server, InetAddress relayIp, int port, long now) {
+        java.net.DatagramSocket hold = null;
+        try {
+            hold = new java.net.DatagramSocket(null);
+            hold.bind(new InetSocketAddress(relayIp, port + 1));
+        } catch (java.io.IOException e) {
+            if (hold != null) {
+                hold.close();
+            }
+            hold = null;
+        }
+        return server.ports().reserve(port + 1, now, hold);
+    }
+
     /** RFC 8656 section 7.2: at least the default, at most the maximum. */
     static long lifetime(StunMessage req, ServerConfig config) {
         long requested = Lifetime.from(req).map(Lifetime::seconds).orElse(ServerConfig.DEFAULT_LIFETIME);
         return Math.min(Math.max(requested, ServerConfig.DEFAULT_LIFETIME), config.maxLifetimeSeconds());
     }
 
-    private void bind(RequestContext ctx, InetAddress relayIp, int port, long newToken, long lifetime, int attemptsLeft) {
+    /**
+     * Binds the relay socket; on failure tries another port. Ports that failed stay taken in the
+     * pool until this Allocate is over ({@code failed}), so a retry cannot pick them again.
+     */
+    private void bind(RequestContext ctx, InetAddress relayIp, int port, long newToken, EvenPort evenPort, long lifetime,
+            int attemptsLeft, java.util.List<Integer> failed) {
         ServerContext server = ctx.server();
         PortPool ports = server.ports();
         PeerHandler peerHandler = new PeerHandler(server);
@@ -125,22 +153,26 @@ final class AllocateHandler {
                 .bind(new InetSocketAddress(relayIp, port));
         f.addListener(done -> {
             if (!done.isSuccess()) {
-                ports.release(port);
-                if (attemptsLeft > 1) {
-                    int next = ports.acquire();
-                    if (next >= 0) {
-                        bind(ctx, relayIp, next, newToken, lifetime, attemptsLeft - 1);
-                        return;
-                    }
-                }
-                server.quotas().release(ctx.credential().quotaUser());
+                failed.add(port);
                 if (newToken != 0) {
                     ports.release(ports.redeem(newToken, ctx.now()));
                 }
+                if (attemptsLeft > 1) {
+                    boolean reserve = evenPort != null && evenPort.reserveNext();
+                    int next = evenPort != null ? ports.acquireEven(reserve) : ports.acquire();
+                    if (next >= 0) {
+                        long token = reserve ? reserveNext(server, relayIp, next, ctx.now()) : 0;
+                        bind(ctx, relayIp, next, token, evenPort, lifetime, attemptsLeft - 1, failed);
+                        return;
+                    }
+                }
+                failed.forEach(ports::release);
+                server.quotas().release(ctx.credential().quotaUser());
                 ctx.loop().doneAllocating(ctx.fiveTuple());
                 respondError(ctx, 508);
                 return;
             }
+            failed.forEach(ports::release);
             Channel relay = f.channel();
             InetSocketAddress relayAddress = (InetSocketAddress) relay.localAddress();
             InetSocketAddress advertised = server.advertised(relayAddress);
