@@ -24,6 +24,7 @@ import org.turnctl.server.ServerConfig;
 import org.turnctl.server.TimeSource;
 import org.turnctl.server.TurnServer;
 import org.turnctl.server.auth.UsersFile;
+import org.turnctl.server.metrics.Operations;
 import org.turnctl.server.policy.Cidr;
 import org.turnctl.stun.Integrity;
 import picocli.CommandLine;
@@ -119,6 +120,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "Event loops (default: one per core).")
     int threads;
 
+    @Option(names = "--metrics-listen", defaultValue = "127.0.0.1:9641", paramLabel = "ADDR:PORT|off",
+            description = "Where /metrics (Prometheus), /healthz and /readyz listen (default ${DEFAULT-VALUE}); off disables.")
+    String metricsListen;
+
     @Option(names = "--log-level", defaultValue = "info", paramLabel = "LEVEL",
             description = "error, warn, info, debug or trace (default ${DEFAULT-VALUE}).")
     String logLevel;
@@ -142,17 +147,37 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("turnctl serve: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+        Operations ops;
+        try {
+            ops = Operations.start(metricsAddress());
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println("turnctl serve: " + e.getMessage());
+            return ExitCodes.USAGE;
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("turnctl serve: cannot listen on --metrics-listen " + metricsListen + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return ExitCodes.USAGE;
+        }
         TurnServer server;
         try {
-            server = TurnServer.start(config);
+            server = TurnServer.start(config, ops.metrics());
         } catch (TurnServer.StartException e) {
+            ops.close();
             spec.commandLine().getErr().println("turnctl serve: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+        ops.relayPortsInUse(() -> server.context().ports().inUse());
+        ops.ready(true);
+        if (ops.address() != null) {
+            LoggerFactory.getLogger("turnctl.server").info("metrics and health on http://{}/metrics, /healthz, /readyz",
+                    TurnServerAddress.format(ops.address()));
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Signals.onTerminate(() -> {
+            ops.ready(false);
             LoggerFactory.getLogger("turnctl.server").info("shutting down: releasing {} allocation(s)", server.allocationCount());
             server.close();
+            ops.close();
             stopped.countDown();
         });
         Signals.onHangup(() -> LoggerFactory.getLogger("turnctl.server")
@@ -167,6 +192,17 @@ final class ServeCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    InetSocketAddress metricsAddress() throws ConfigException {
+        if (metricsListen == null || metricsListen.equalsIgnoreCase("off")) {
+            return null;
+        }
+        try {
+            return hostPort(metricsListen);
+        } catch (ConfigException e) {
+            throw new ConfigException(e.getMessage().replace("--listen", "--metrics-listen"));
+        }
+    }
+
     ServerConfig config() throws ConfigException {
         List<InetSocketAddress> listenAddresses = new ArrayList<>();
         if (listen.isEmpty()) {
@@ -175,7 +211,14 @@ final class ServeCommand implements Callable<Integer> {
         for (String l : listen) {
             listenAddresses.add(hostPort(l));
         }
-        InetSocketAddress altListenAddress = altListen == null ? null : hostPort(altListen);
+        InetSocketAddress altListenAddress = null;
+        if (altListen != null) {
+            try {
+                altListenAddress = hostPort(altListen);
+            } catch (ConfigException e) {
+                throw new ConfigException(e.getMessage().replace("--listen", "--alt-listen"));
+            }
+        }
         List<InetAddress> relays = new ArrayList<>();
         for (String r : relayIps) {
             relays.add(ip(r, "--relay-ip"));

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
             "Exit codes: 0 all good, 1 a check failed or a threshold was missed,",
             "2 usage or config error, 3 target unreachable, 4 internal error."
         },
-        subcommands = {ServeCommand.class, ProbeCommand.class, KeyCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, ProbeCommand.class, HealthCommand.class, KeyCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Turnctl implements Runnable {
 
     @CommandLine.Spec

@@ -55,13 +55,20 @@ class ServeCommandTest {
         assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--listen", "turn.example.com:3478"), "not an IP address");
         assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--log-level", "loud"), "--log-level");
         assertConfigError(run(Map.of(), "serve", "--user", "nocolon"), "NAME:PASSWORD");
+        assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--listen", "127.0.0.1:0", "--metrics-listen", "x:1"),
+                "--metrics-listen");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--listen", "127.0.0.1:0", "--metrics-listen",
+                    "127.0.0.1:" + taken.getLocalPort()), "cannot listen on --metrics-listen");
+        }
     }
 
     @Test
     void portInUseIsAConfigError() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 DatagramSocket udp = new DatagramSocket(taken.getLocalPort(), InetAddress.getLoopbackAddress())) {
-            Result r = run(Map.of(), "serve", "--user", "a:b", "--listen", "127.0.0.1:" + taken.getLocalPort());
+            Result r = run(Map.of(), "serve", "--user", "a:b", "--listen", "127.0.0.1:" + taken.getLocalPort(),
+                    "--metrics-listen", "off");
             assertConfigError(r, "cannot listen");
         }
     }

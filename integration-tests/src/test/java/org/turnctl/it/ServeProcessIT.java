@@ -41,10 +41,14 @@ class ServeProcessIT {
             port = s.getLocalPort();
         }
         Path jar = Path.of(System.getProperty("turnctl.jar", "../cli/target/turnctl.jar"));
+        int metricsPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            metricsPort = s.getLocalPort();
+        }
         Path log = Files.createTempFile("serve", ".log");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 jar.toString(), "serve", "--listen", "127.0.0.1:" + port, "--user", "alice:sup3r-secret-pw",
-                "--realm", "it.test", "--threads", "1")
+                "--realm", "it.test", "--threads", "1", "--metrics-listen", "127.0.0.1:" + metricsPort)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try (DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             client.setSoTimeout(500);
@@ -74,6 +78,10 @@ class ServeProcessIT {
                     Protection.NONE.withIntegrity(Integrity.longTermKeyMd5("alice", "it.test", "sup3r-secret-pw")));
             assertEquals(MessageClass.SUCCESS_RESPONSE, right.messageClass(), right.toString());
         }
+        // turnctl health against the running server: healthy, exit 0.
+        PackagedJarIT.Run health = PackagedJarIT.run("health", "--url", "http://127.0.0.1:" + metricsPort);
+        assertEquals(0, health.code(), health.out() + health.err());
+        assertTrue(health.out().startsWith("healthy: /healthz 200, /readyz 200"), health.out());
         long t0 = System.nanoTime();
         p.destroy(); // SIGTERM
         assertTrue(p.waitFor(5, TimeUnit.SECONDS), "did not exit within 5 s of SIGTERM");
@@ -87,6 +95,9 @@ class ServeProcessIT {
         assertFalse(out.contains("sup3r-secret-pw"), "the password must never be logged");
         assertFalse(out.contains("Exception"), out);
         Files.deleteIfExists(log);
+        PackagedJarIT.Run down = PackagedJarIT.run("health", "--url", "http://127.0.0.1:" + metricsPort, "--timeout", "1");
+        assertEquals(1, down.code(), "a stopped server is unhealthy");
+        assertTrue(down.err().startsWith("unhealthy: /healthz unreachable"), down.err());
     }
 
     private static StunMessage exchange(DatagramSocket client, InetSocketAddress server, StunMessage msg, Protection p)

@@ -36,10 +36,12 @@ public final class ServerContext {
     private volatile PeerPolicy policy;
     private volatile org.turnctl.server.discovery.BehaviorDiscovery discovery;
     final AtomicLong malformed = new AtomicLong();
+    private final org.turnctl.server.metrics.TurnMetrics metrics;
 
     ServerContext(ServerConfig config, InetAddress relayIpv4, InetAddress relayIpv6,
-            Class<? extends DatagramChannel> datagramChannelClass) {
+            Class<? extends DatagramChannel> datagramChannelClass, org.turnctl.server.metrics.TurnMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         List<Authenticator> chain = new ArrayList<>();
         if (!config.userKeys().isEmpty()) {
             chain.add(new StaticUsers(config.userKeys()));
@@ -64,6 +66,10 @@ public final class ServerContext {
 
     void discovery(org.turnctl.server.discovery.BehaviorDiscovery d) {
         this.discovery = d;
+    }
+
+    public org.turnctl.server.metrics.TurnMetrics metrics() {
+        return metrics;
     }
 
     public ServerConfig config() {

@@ -63,10 +63,16 @@ public final class TurnServer implements AutoCloseable {
     }
 
     public static TurnServer start(ServerConfig config) throws StartException {
-        return start(config, Transports.best());
+        return start(config, org.turnctl.server.metrics.TurnMetrics.NOOP);
     }
 
-    static TurnServer start(ServerConfig config, Transports transports) throws StartException {
+    /** Starts with a metrics recorder (see {@link org.turnctl.server.metrics.Operations}). */
+    public static TurnServer start(ServerConfig config, org.turnctl.server.metrics.TurnMetrics metrics) throws StartException {
+        return start(config, Transports.best(), metrics);
+    }
+
+    static TurnServer start(ServerConfig config, Transports transports, org.turnctl.server.metrics.TurnMetrics metrics)
+            throws StartException {
         InetAddress relayV4 = null;
         InetAddress relayV6 = null;
         for (InetAddress a : config.relayIps()) {
@@ -93,7 +99,7 @@ public final class TurnServer implements AutoCloseable {
         }
         int threads = config.effectiveThreads();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, transports.ioHandlerFactory());
-        ServerContext context = new ServerContext(config, relayV4, relayV6, transports.datagram());
+        ServerContext context = new ServerContext(config, relayV4, relayV6, transports.datagram(), metrics);
         RequestDispatcher dispatcher = new RequestDispatcher(context);
         List<Channel> listeners = new ArrayList<>();
         List<InetSocketAddress> udp = new ArrayList<>();
@@ -180,7 +186,7 @@ public final class TurnServer implements AutoCloseable {
      */
     private static void bindDiscovery(EventLoopGroup group, Transports transports, ServerContext context,
             InetSocketAddress primary, InetSocketAddress alt, List<Channel> listeners) throws StartException {
-        org.turnctl.server.discovery.BehaviorDiscovery d = new org.turnctl.server.discovery.BehaviorDiscovery();
+        org.turnctl.server.discovery.BehaviorDiscovery d = new org.turnctl.server.discovery.BehaviorDiscovery(context.metrics());
         Channel first = null;
         for (Channel c : listeners) {
             if (c instanceof DatagramChannel && primary.equals(c.localAddress())) {

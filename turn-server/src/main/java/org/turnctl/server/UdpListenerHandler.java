@@ -47,7 +47,13 @@ final class UdpListenerHandler extends SimpleChannelInboundHandler<DatagramPacke
         ByteBuf content = packet.content();
         InetSocketAddress client = Addresses.unmapped(packet.sender());
         switch (Demux.classify(content)) {
-            case CHANNEL_DATA -> DataPath.channelData(allocations.get(client), content, server.now());
+            case CHANNEL_DATA -> {
+                Allocation a = allocations.get(client);
+                if (a == null) {
+                    server.metrics().dropped("no_allocation");
+                }
+                DataPath.channelData(a, content, server.now());
+            }
             case STUN -> {
                 if (DataPath.isSendIndication(content)) {
                     DataPath.sendIndication(allocations.get(client), content, server.now(), server.ports());
@@ -55,7 +61,10 @@ final class UdpListenerHandler extends SimpleChannelInboundHandler<DatagramPacke
                     control(ctx, content, client);
                 }
             }
-            default -> server.malformed.incrementAndGet();
+            default -> {
+                server.malformed.incrementAndGet();
+                server.metrics().dropped("not_stun");
+            }
         }
     }
 
@@ -70,6 +79,7 @@ final class UdpListenerHandler extends SimpleChannelInboundHandler<DatagramPacke
             msg = StunCodec.decode(content);
         } catch (StunDecodeException e) {
             server.malformed.incrementAndGet();
+            server.metrics().dropped("malformed");
             BadRequests.answer(e, sink);
             return;
         }

@@ -23,6 +23,7 @@ public final class Allocation {
     private final InetSocketAddress relayAddress;
     private final InetSocketAddress advertisedAddress;
     private final java.util.function.Consumer<String> onDelete;
+    private final org.turnctl.server.metrics.TurnMetrics metrics;
     private long expiresAt;
     private boolean deleted;
 
@@ -38,7 +39,8 @@ public final class Allocation {
 
     public Allocation(FiveTuple fiveTuple, String username, String quotaUser, byte[] key, ClientSink client,
             Channel relayChannel, InetSocketAddress relayAddress, InetSocketAddress advertisedAddress,
-            long expiresAt, java.util.function.Consumer<String> onDelete) {
+            long expiresAt, org.turnctl.server.metrics.TurnMetrics metrics, java.util.function.Consumer<String> onDelete) {
+        this.metrics = metrics;
         this.fiveTuple = fiveTuple;
         this.username = username;
         this.quotaUser = quotaUser;
@@ -49,6 +51,10 @@ public final class Allocation {
         this.advertisedAddress = advertisedAddress;
         this.expiresAt = expiresAt;
         this.onDelete = onDelete;
+    }
+
+    public org.turnctl.server.metrics.TurnMetrics metrics() {
+        return metrics;
     }
 
     public FiveTuple fiveTuple() {
@@ -121,7 +127,9 @@ public final class Allocation {
     public void permit(InetAddress peer, long now, long until, boolean relayOnly) {
         Permission old = permissions.get(peer);
         boolean fullBefore = old != null && old.until() >= now && !old.relayOnly();
-        permissions.put(peer, new Permission(until, relayOnly && !fullBefore));
+        if (permissions.put(peer, new Permission(until, relayOnly && !fullBefore)) == null) {
+            metrics.permissions(1);
+        }
     }
 
     public int permissionCount() {
@@ -149,6 +157,7 @@ public final class Allocation {
         ChannelBinding b = new ChannelBinding(number, peer, until);
         channelsByNumber.put(number, b);
         channelsByPeer.put(peer, b);
+        metrics.channels(1);
     }
 
     public int channelCount() {
@@ -157,12 +166,15 @@ public final class Allocation {
 
     /** Drops expired permissions and channels. */
     public void sweep(long now) {
+        int before = permissions.size();
         permissions.values().removeIf(p -> p.until() < now);
+        metrics.permissions(permissions.size() - before);
         for (Iterator<ChannelBinding> it = channelsByNumber.values().iterator(); it.hasNext();) {
             ChannelBinding b = it.next();
             if (b.expiresAt() < now) {
                 it.remove();
                 channelsByPeer.remove(b.peer());
+                metrics.channels(-1);
             }
         }
     }
@@ -174,6 +186,11 @@ public final class Allocation {
         }
         deleted = true;
         relayChannel.close();
+        metrics.permissions(-permissions.size());
+        metrics.channels(-channelsByNumber.size());
+        permissions.clear();
+        channelsByNumber.clear();
+        channelsByPeer.clear();
         onDelete.accept(reason);
     }
 }

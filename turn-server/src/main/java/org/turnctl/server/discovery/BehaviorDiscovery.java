@@ -31,6 +31,11 @@ import org.turnctl.stun.attr.XorMappedAddress;
 public final class BehaviorDiscovery {
     private final InetSocketAddress[][] addresses = new InetSocketAddress[2][2];
     private final Channel[][] channels = new Channel[2][2];
+    private final org.turnctl.server.metrics.TurnMetrics metrics;
+
+    public BehaviorDiscovery(org.turnctl.server.metrics.TurnMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     public void register(int ip, int port, InetSocketAddress address, Channel channel) {
         addresses[ip][port] = address;
@@ -45,6 +50,7 @@ public final class BehaviorDiscovery {
 
     /** Answers a Binding request received on socket (ip, port). Never throws. */
     public void answer(StunMessage req, InetSocketAddress client, int ip, int port, Channel receivedOn) {
+        metrics.bindingRequest();
         List<Integer> unknown = req.unknownComprehensionRequired();
         if (!unknown.isEmpty()) {
             reply(req, receivedOn, client, req.errorResponse().add(ErrorCode.of(420)).add(new UnknownAttributes(unknown)).build());

@@ -180,7 +180,8 @@ final class AllocateHandler {
             String quotaUser = ctx.credential().quotaUser();
             Allocation[] self = new Allocation[1];
             Allocation a = new Allocation(ctx.fiveTuple(), ctx.credential().username(), quotaUser, ctx.key(),
-                    ctx.sink(), relay, relayAddress, advertised, now + lifetime * 1000, reason -> {
+                    ctx.sink(), relay, relayAddress, advertised, now + lifetime * 1000, server.metrics(), reason -> {
+                        server.metrics().allocationActive(ctx.fiveTuple().transport().lower(), family(relayAddress), -1);
                         ports.release(port);
                         server.quotas().release(quotaUser);
                         ctx.slot().clear(self[0]);
@@ -199,12 +200,19 @@ final class AllocateHandler {
                 b.add(new ReservationToken(newToken));
             }
             server.logCreated(a, lifetime);
+            server.metrics().allocationActive(ctx.fiveTuple().transport().lower(), family(relayAddress), 1);
+            server.metrics().allocateResult("ok");
             ctx.loop().doneAllocating(ctx.fiveTuple());
             ctx.respond(b.build());
         });
     }
 
+    static String family(InetSocketAddress a) {
+        return a.getAddress() instanceof java.net.Inet4Address ? "ipv4" : "ipv6";
+    }
+
     private static void respondError(RequestContext ctx, int code) {
+        ctx.server().metrics().allocateResult(String.valueOf(code));
         ctx.respond(ctx.request().errorResponse().add(new org.turnctl.stun.attr.ErrorCode(code, "")).build());
     }
 }

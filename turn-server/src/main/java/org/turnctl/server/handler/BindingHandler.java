@@ -20,6 +20,7 @@ final class BindingHandler {
 
     static void handle(RequestContext ctx) {
         StunMessage req = ctx.request();
+        ctx.server().metrics().bindingRequest();
         // Until RFC 5780 behaviour discovery exists, a request to answer from another address is
         // one we cannot honour: 420 naming CHANGE-REQUEST, which RFC 5780 clients read as "no".
         ChangeRequest change = ChangeRequest.from(req).orElse(null);

@@ -22,6 +22,7 @@ public final class RequestContext {
     private final ClientSink sink;
     private final AllocationSlot slot;
     private final long now;
+    private final long startNanos = System.nanoTime();
     private Credential credential;
     private byte[] key;
     private boolean answerSha1;
@@ -104,6 +105,8 @@ public final class RequestContext {
         if (org.turnctl.stun.Fingerprint.isPresent(request) && !request.isLegacy()) {
             p = p.withFingerprint();
         }
+        server.metrics().requestDuration(request.method().name().toLowerCase(java.util.Locale.ROOT),
+                System.nanoTime() - startNanos);
         ByteBuf out = StunCodec.encode(response, p, sink.alloc());
         if (key != null) {
             loop.transactions().put(fiveTuple.client(), request.transactionId(), ByteBufUtil.getBytes(out), now);

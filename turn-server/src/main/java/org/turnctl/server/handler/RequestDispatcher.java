@@ -84,14 +84,17 @@ public final class RequestDispatcher {
         String realm = Realm.from(req).map(Realm::value).orElse(null);
         String nonce = Nonce.from(req).map(Nonce::value).orElse(null);
         if (username == null || realm == null || nonce == null) {
+            server.metrics().authFailure("bad_request");
             throw new TurnException(400, "integrity without USERNAME, REALM and NONCE");
         }
         NonceService.Verdict verdict = server.nonces().check(nonce, ctx.fiveTuple().client().getAddress(), ctx.now());
         if (verdict != NonceService.Verdict.VALID) {
+            server.metrics().authFailure("stale_nonce");
             throw new Challenge(438, false);
         }
         Credential credential = server.authenticator().lookup(username, server.config().realm(), ctx.now());
         if (credential == null) {
+            server.metrics().authFailure("unknown_user");
             throw new Challenge(401, false);
         }
         for (byte[] key : credential.keys()) {
@@ -101,6 +104,7 @@ public final class RequestDispatcher {
                 return;
             }
         }
+        server.metrics().authFailure("bad_integrity");
         throw new Challenge(401, false);
     }
 
@@ -112,6 +116,13 @@ public final class RequestDispatcher {
     }
 
     private void fail(RequestContext ctx, TurnException e) {
+        boolean plainChallenge = e.code() == 401 && !ctx.request().has(AttributeType.MESSAGE_INTEGRITY)
+                && !ctx.request().has(AttributeType.MESSAGE_INTEGRITY_SHA256);
+        if (ctx.request().method().equals(Method.ALLOCATE) && !plainChallenge) {
+            // The first 401 of every client is the challenge, not a failure: counting it would put
+            // the ok/all ratio near 50% on a healthy server.
+            server.metrics().allocateResult(String.valueOf(e.code()));
+        }
         StunMessage.Builder b = ctx.request().errorResponse().add(new ErrorCode(e.code(), ""));
         if (e instanceof Challenge) {
             b.add(new Realm(server.config().realm()));

@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import org.turnctl.server.allocation.Allocation;
 import org.turnctl.server.allocation.ChannelBinding;
 import org.turnctl.server.allocation.PortPool;
+import org.turnctl.server.metrics.TurnMetrics;
 import org.turnctl.stun.StunCodec;
 import org.turnctl.stun.attr.AttributeType;
 import org.turnctl.stun.attr.Attributes;
@@ -31,19 +32,31 @@ public final class DataPath {
 
     /** A ChannelData message from the client; the caller keeps ownership of {@code in}. */
     public static void channelData(Allocation a, ByteBuf in, long now) {
-        if (a == null || a.isDeleted() || in.readableBytes() < 4) {
+        if (a == null || a.isDeleted()) {
+            return;
+        }
+        TurnMetrics m = a.metrics();
+        if (in.readableBytes() < 4) {
+            m.dropped("malformed");
             return;
         }
         int at = in.readerIndex();
         int number = in.getUnsignedShort(at);
         int length = in.getUnsignedShort(at + 2);
         if (length > in.readableBytes() - 4) {
+            m.dropped("malformed");
             return;
         }
         ChannelBinding b = a.channel(number);
-        if (b == null || b.expiresAt() < now || !a.hasPermission(b.peer().getAddress(), now)) {
+        if (b == null || b.expiresAt() < now) {
+            m.dropped("no_channel");
             return;
         }
+        if (!a.hasPermission(b.peer().getAddress(), now)) {
+            m.dropped("no_permission");
+            return;
+        }
+        m.relayed(TurnMetrics.Direction.CLIENT_TO_PEER, length);
         a.packetsToPeer++;
         a.bytesToPeer += length;
         a.relayChannel().writeAndFlush(new DatagramPacket(in.retainedSlice(at + 4, length), b.peer()),
@@ -55,10 +68,12 @@ public final class DataPath {
         if (a == null || a.isDeleted()) {
             return;
         }
+        TurnMetrics m = a.metrics();
         int start = in.readerIndex();
         int bodyLength = in.getUnsignedShort(start + 2);
         int end = start + StunCodec.HEADER_LENGTH + bodyLength;
         if ((bodyLength & 3) != 0 || end > in.writerIndex() || in.getInt(start + 4) != StunCodec.MAGIC_COOKIE) {
+            m.dropped("malformed");
             return;
         }
         int peerAt = -1;
@@ -71,6 +86,7 @@ public final class DataPath {
             int length = in.getUnsignedShort(pos + 2);
             int next = pos + 4 + ((length + 3) & ~3);
             if (next > end) {
+                m.dropped("malformed");
                 return;
             }
             if (type == AttributeType.XOR_PEER_ADDRESS && peerAt < 0) {
@@ -80,19 +96,28 @@ public final class DataPath {
                 dataAt = pos + 4;
                 dataLength = length;
             } else if (type == AttributeType.DONT_FRAGMENT) {
+                m.dropped("dont_fragment");
                 return; // cannot set DF here, and RFC 8656 section 11.2 says not to send it then
             } else if (AttributeType.isComprehensionRequired(type) && !Attributes.isKnown(type)) {
+                m.dropped("unknown_attribute");
                 return; // unknown comprehension-required attribute in an indication: drop silently
             }
             pos = next;
         }
         if (peerAt < 0 || dataAt < 0) {
+            m.dropped("malformed");
             return;
         }
         InetSocketAddress peer = xorPeer(in, start, peerAt, peerLength);
-        if (peer == null || !a.permits(peer, now, relayPorts)) {
+        if (peer == null) {
+            m.dropped("malformed");
             return;
         }
+        if (!a.permits(peer, now, relayPorts)) {
+            m.dropped("no_permission");
+            return;
+        }
+        m.relayed(TurnMetrics.Direction.CLIENT_TO_PEER, dataLength);
         a.packetsToPeer++;
         a.bytesToPeer += dataLength;
         a.relayChannel().writeAndFlush(new DatagramPacket(in.retainedSlice(dataAt, dataLength), peer),

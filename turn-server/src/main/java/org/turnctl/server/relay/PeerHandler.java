@@ -48,6 +48,7 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
             InetSocketAddress peer = packet.sender();
             long now = server.now();
             if (!a.permits(peer, now, server.ports())) {
+                server.metrics().dropped("no_permission");
                 return;
             }
             ByteBuf payload = packet.content();
@@ -57,6 +58,7 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
             ByteBuf out = binding != null && binding.expiresAt() >= now
                     ? channelData(client, binding.number(), payload)
                     : dataIndication(client.alloc(), peer, payload);
+            server.metrics().relayed(org.turnctl.server.metrics.TurnMetrics.Direction.PEER_TO_CLIENT, length);
             a.packetsToClient++;
             a.bytesToClient += length;
             client.send(out);

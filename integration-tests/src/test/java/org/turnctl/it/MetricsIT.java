@@ -1,0 +1,121 @@
+package org.turnctl.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.turnctl.probe.IceServerUri;
+import org.turnctl.probe.client.StunClient;
+import org.turnctl.probe.client.TurnClient;
+import org.turnctl.server.ServerConfig;
+import org.turnctl.server.TimeSource;
+import org.turnctl.server.TurnServer;
+import org.turnctl.server.metrics.MicrometerTurnMetrics;
+import org.turnctl.server.metrics.Operations;
+import org.turnctl.stun.Integrity;
+
+/** /metrics after real relayed traffic, with exact values; /healthz and /readyz through start and stop. */
+class MetricsIT {
+    private static final String REALM = "metrics.test";
+
+    static double value(String scrape, String series) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(scrape);
+        assertTrue(m.find(), series + " not in scrape:\n" + scrape);
+        return Double.parseDouble(m.group(1));
+    }
+
+    static int status(HttpClient http, InetSocketAddress at, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + at.getPort() + path)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void liveMetricsMatchTheTrafficAndHealthFollowsTheLifecycle() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        try (Operations ops = Operations.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            InetSocketAddress at = ops.address();
+            assertEquals(200, status(http, at, "/healthz"));
+            assertEquals(503, status(http, at, "/readyz"), "not ready before the listeners are bound");
+            String before = ops.scrape();
+            // Every label value is there from the start.
+            for (String r : MicrometerTurnMetrics.ALLOCATE_RESULTS) {
+                assertEquals(0.0, value(before, "turn_allocations_total{result=\"" + r + "\"}"));
+            }
+            assertEquals(0.0, value(before, "turn_allocations_active{family=\"ipv6\",transport=\"tcp\"}"));
+
+            TurnServer server = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+                    List.of(), Map.of(), 49152, 65535, REALM, Map.of("alice", Integrity.longTermKeyMd5("alice", REALM, "pw")),
+                    List.of(), List.of(), List.of(), true, 0, 0, 3600, 600, false, 2, null, TimeSource.SYSTEM), ops.metrics());
+            ops.relayPortsInUse(() -> server.context().ports().inUse());
+            ops.ready(true);
+            try {
+                assertEquals(200, status(http, at, "/readyz"));
+                InetSocketAddress turn = server.udpAddresses().get(0);
+                TurnClient a = new TurnClient(StunClient.open(turn, IceServerUri.Transport.UDP, 3000), "alice", "pw");
+                TurnClient b = new TurnClient(StunClient.open(turn, IceServerUri.Transport.UDP, 3000), "alice", "pw");
+                TurnClient wrong = new TurnClient(StunClient.open(turn, IceServerUri.Transport.UDP, 3000), "alice", "nope");
+                try {
+                    a.allocate();
+                    b.allocate();
+                    a.createPermission(b.relayed());
+                    b.createPermission(a.relayed());
+                    try {
+                        wrong.allocate();
+                    } catch (org.turnctl.probe.client.TurnErrorException expected) {
+                        assertEquals(401, expected.code());
+                    }
+                    int received = 0;
+                    for (int i = 0; i < 10; i++) {
+                        a.send(b.relayed(), new byte[100]);
+                        if (TurnClient.payload(b.receive(3000)) != null) {
+                            received++;
+                        }
+                    }
+                    assertEquals(10, received);
+                    String s = ops.scrape();
+                    assertEquals(2.0, value(s, "turn_allocations_active{family=\"ipv4\",transport=\"udp\"}"));
+                    assertEquals(2.0, value(s, "turn_allocations_total{result=\"ok\"}"));
+                    assertEquals(1.0, value(s, "turn_allocations_total{result=\"401\"}"), "only the rejected one, not the challenges");
+                    assertEquals(1.0, value(s, "turn_auth_failures_total{reason=\"bad_integrity\"}"));
+                    assertEquals(2.0, value(s, "turn_permissions_active"));
+                    assertEquals(10.0, value(s, "turn_relay_packets_total{direction=\"client_to_peer\"}"));
+                    assertEquals(1000.0, value(s, "turn_relay_bytes_total{direction=\"client_to_peer\"}"));
+                    assertEquals(10.0, value(s, "turn_relay_packets_total{direction=\"peer_to_client\"}"));
+                    assertEquals(1000.0, value(s, "turn_relay_bytes_total{direction=\"peer_to_client\"}"));
+                    assertEquals(2.0, value(s, "turn_relay_ports_in_use"));
+                    assertTrue(value(s, "turn_request_duration_seconds_count{method=\"allocate\"}") >= 2);
+                    assertNotNull(s.contains("jvm_memory_used_bytes") ? "" : null, "JVM metrics are exported");
+                    System.out.println("/metrics excerpt:\n" + s.lines().filter(l -> l.startsWith("turn_") && !l.contains("_bucket"))
+                            .reduce("", (x, y) -> x + y + "\n"));
+                } finally {
+                    a.close();
+                    b.close();
+                    wrong.close();
+                }
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (server.allocationCount() != 0 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                String after = ops.scrape();
+                assertEquals(0.0, value(after, "turn_allocations_active{family=\"ipv4\",transport=\"udp\"}"));
+                assertEquals(0.0, value(after, "turn_permissions_active"));
+                assertEquals(0.0, value(after, "turn_relay_ports_in_use"));
+            } finally {
+                ops.ready(false);
+                assertEquals(503, status(http, at, "/readyz"), "not ready while stopping");
+                server.close();
+            }
+        }
+    }
+}

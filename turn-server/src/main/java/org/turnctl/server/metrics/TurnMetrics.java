@@ -1,0 +1,42 @@
+package org.turnctl.server.metrics;
+
+/**
+ * What the server reports. Implementations must be cheap and lock-free on the data-path calls
+ * ({@link #relayed}, {@link #dropped}): they run per packet on every event loop.
+ */
+public interface TurnMetrics {
+
+    /** Directions of relayed application data. */
+    enum Direction { CLIENT_TO_PEER, PEER_TO_CLIENT }
+
+    TurnMetrics NOOP = new TurnMetrics() {
+    };
+
+    default void allocationActive(String transport, String family, int delta) {
+    }
+
+    /** One Allocate outcome: "ok" or the error code. */
+    default void allocateResult(String result) {
+    }
+
+    default void authFailure(String reason) {
+    }
+
+    default void permissions(int delta) {
+    }
+
+    default void channels(int delta) {
+    }
+
+    default void relayed(Direction direction, int bytes) {
+    }
+
+    default void dropped(String reason) {
+    }
+
+    default void requestDuration(String method, long nanos) {
+    }
+
+    default void bindingRequest() {
+    }
+}
