@@ -44,6 +44,11 @@ final class ProbeCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "TARGET", description = "stun:... or turn:... URI (several compare relays).")
     List<String> targets = new ArrayList<>();
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Config file ([serve] and [probe] sections; default /etc/turnctl/turnctl.conf when it exists). "
+                    + "Flags > environment > file > defaults.")
+    java.nio.file.Path config;
+
     @Option(names = "--user", description = "TURN user name (with --secret: the <user> part of the REST username).")
     String user;
 

@@ -43,6 +43,11 @@ final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Config file ([serve] and [probe] sections; default /etc/turnctl/turnctl.conf when it exists). "
+                    + "Flags > environment > file > defaults.")
+    java.nio.file.Path config;
+
     @Option(names = "--listen", paramLabel = "ADDR:PORT", split = ",",
             description = "UDP and TCP listen address (repeatable). Default [::]:3478 (dual-stack), "
                     + "or 0.0.0.0:3478 without IPv6.")

@@ -1,0 +1,109 @@
+package org.turnctl.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code turnctl config check FILE}: the effective configuration, secrets masked; exit 2 with the line of an error. */
+@Command(name = "config", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Configuration file tools.", subcommands = {ConfigCommand.Check.class})
+final class ConfigCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: check");
+    }
+
+    static final Set<String> SECRET_KEYS = Set.of("user", "password", "secret", "auth-secret");
+
+    /** Masks NAME:PASSWORD to NAME:*** and any other secret wholly. */
+    static String mask(String key, String value) {
+        if (!SECRET_KEYS.contains(key)) {
+            return value;
+        }
+        int colon = value.indexOf(':');
+        return key.equals("user") && colon > 0 && colon == value.lastIndexOf(':') ? value.substring(0, colon) + ":***" : "***";
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            description = {"Parse a config file and print the effective configuration (file, environment and",
+                "defaults merged; secrets masked). Exit 2 with the line number on an error."})
+    static final class Check implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE")
+        Path file;
+
+        @Override
+        public Integer call() {
+            ConfigFile parsed;
+            try {
+                parsed = ConfigFile.load(file, Turnctl.knownOptions());
+            } catch (ConfigFile.ParseException e) {
+                spec.commandLine().getErr().println("turnctl config check: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            // A serve section must also make a valid server configuration.
+            if (!parsed.section("serve").isEmpty()) {
+                ServeCommand serve = new ServeCommand();
+                CommandLine serveLine = new CommandLine(serve);
+                serveLine.setDefaultValueProvider(new EnvDefaults(System.getenv(), parsed));
+                try {
+                    serveLine.parseArgs();
+                    serve.config();
+                    serve.metricsAddress();
+                } catch (ServeCommand.ConfigException | IllegalArgumentException | CommandLine.ParameterException e) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("--([a-z-]+)").matcher(String.valueOf(e.getMessage()));
+                    int line = m.find() ? parsed.lineOf("serve", m.group(1)) : 0;
+                    spec.commandLine().getErr().println("turnctl config check: " + file + (line > 0 ? ":" + line : "")
+                            + ": [serve]: " + e.getMessage());
+                    return ExitCodes.USAGE;
+                }
+            }
+            CommandLine effective = Turnctl.commandLine(System.getenv(), parsed);
+            var out = spec.commandLine().getOut();
+            out.println("# effective configuration from " + file + " (flags would still override)");
+            for (String section : List.of("serve", "probe")) {
+                out.println("[" + section + "]");
+                Map<String, String> lines = new TreeMap<>();
+                for (var o : effective.getSubcommands().get(section).getCommandSpec().options()) {
+                    String key = o.longestName().replaceFirst("^-+", "");
+                    if (o.usageHelp() || o.versionHelp() || key.equals("config")) {
+                        continue;
+                    }
+                    String value = effective.getDefaultValueProvider() == null ? null : defaultOf(effective, o);
+                    if (value == null) {
+                        continue;
+                    }
+                    StringBuilder masked = new StringBuilder();
+                    for (String v : o.isMultiValue() ? List.of(value.split(",")) : List.of(value)) {
+                        masked.append(masked.length() == 0 ? "" : ",").append(mask(key, v));
+                    }
+                    lines.put(key, masked.toString());
+                }
+                lines.forEach((k, v) -> out.println(k + " = " + v));
+            }
+            if (parsed.section("serve").isEmpty() && parsed.section("probe").isEmpty()) {
+                spec.commandLine().getErr().println("turnctl config check: note: " + file + " sets nothing");
+            }
+            return ExitCodes.OK;
+        }
+
+        private static String defaultOf(CommandLine cl, CommandLine.Model.OptionSpec o) {
+            try {
+                return cl.getDefaultValueProvider().defaultValue(o);
+            } catch (Exception e) {
+                return null;
+            }
+        }
+    }
+}
