@@ -129,6 +129,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Where /metrics (Prometheus), /healthz and /readyz listen (default ${DEFAULT-VALUE}); off disables.")
     String metricsListen;
 
+    @Option(names = "--log-format", defaultValue = "text", paramLabel = "text|json",
+            description = "Log lines on stderr: text, or JSON lines with stable keys ts, level, event, ... (default ${DEFAULT-VALUE}).")
+    String logFormat;
+
     @Option(names = "--log-level", defaultValue = "info", paramLabel = "LEVEL",
             description = "error, warn, info, debug or trace (default ${DEFAULT-VALUE}).")
     String logLevel;
@@ -146,7 +150,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         ServerConfig config;
         try {
-            setLogLevel(logLevel);
+            Logging.configure(logLevel, logFormat);
             config = config();
         } catch (ConfigException | IllegalArgumentException e) {
             spec.commandLine().getErr().println("turnctl serve: " + e.getMessage());
@@ -180,7 +184,8 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Signals.onTerminate(() -> {
             ops.ready(false);
-            LoggerFactory.getLogger("turnctl.server").info("shutting down: releasing {} allocation(s)", server.allocationCount());
+            LoggerFactory.getLogger("turnctl.server").atInfo().addKeyValue("event", "shutting_down")
+                    .log("shutting down: releasing {} allocation(s)", server.allocationCount());
             server.close();
             ops.close();
             stopped.countDown();
@@ -193,7 +198,7 @@ final class ServeCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             server.close();
         }
-        LoggerFactory.getLogger("turnctl.server").info("stopped");
+        LoggerFactory.getLogger("turnctl.server").atInfo().addKeyValue("event", "stopped").log("stopped");
         return ExitCodes.OK;
     }
 

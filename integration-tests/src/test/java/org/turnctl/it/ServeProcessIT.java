@@ -48,7 +48,7 @@ class ServeProcessIT {
         Path log = Files.createTempFile("serve", ".log");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 jar.toString(), "serve", "--listen", "127.0.0.1:" + port, "--user", "alice:sup3r-secret-pw",
-                "--realm", "it.test", "--threads", "1", "--metrics-listen", "127.0.0.1:" + metricsPort)
+                "--realm", "it.test", "--threads", "1", "--metrics-listen", "127.0.0.1:" + metricsPort, "--log-format", "json")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try (DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             client.setSoTimeout(500);
@@ -94,6 +94,36 @@ class ServeProcessIT {
         assertTrue(out.contains("allocation deleted user=alice") && out.contains("reason=shutdown"), out);
         assertFalse(out.contains("sup3r-secret-pw"), "the password must never be logged");
         assertFalse(out.contains("Exception"), out);
+        // --log-format json: every line is one JSON object with the stable keys.
+        java.util.List<String> events = new java.util.ArrayList<>();
+        for (String line : out.strip().split("\n")) {
+            java.util.Map<String, String> fields = new java.util.HashMap<>();
+            try (com.fasterxml.jackson.core.JsonParser jp = new com.fasterxml.jackson.core.JsonFactory().createParser(line)) {
+                com.fasterxml.jackson.core.JsonToken t;
+                while ((t = jp.nextToken()) != null) {
+                    if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                        String name = jp.currentName();
+                        jp.nextToken();
+                        fields.put(name, jp.getValueAsString());
+                    }
+                }
+            }
+            for (String key : List.of("ts", "level", "event", "logger", "message")) {
+                assertTrue(fields.containsKey(key), key + " missing in " + line);
+            }
+            events.add(fields.get("event"));
+            if ("allocation_created".equals(fields.get("event"))) {
+                assertEquals("alice", fields.get("user"));
+                assertEquals("udp", fields.get("transport"));
+                assertTrue(fields.get("relay").startsWith("127.0.0.1:"), line);
+                assertEquals("600", fields.get("lifetime"));
+            }
+            if ("allocation_deleted".equals(fields.get("event"))) {
+                assertEquals("shutdown", fields.get("reason"));
+            }
+        }
+        assertTrue(events.containsAll(List.of("started", "allocation_created", "allocation_deleted", "shutting_down", "stopped")),
+                events.toString());
         Files.deleteIfExists(log);
         PackagedJarIT.Run down = PackagedJarIT.run("health", "--url", "http://127.0.0.1:" + metricsPort, "--timeout", "1");
         assertEquals(1, down.code(), "a stopped server is unhealthy");

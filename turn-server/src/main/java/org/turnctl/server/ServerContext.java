@@ -153,13 +153,23 @@ public final class ServerContext {
     }
 
     public void logCreated(Allocation a, long lifetime) {
-        LOG.info("allocation created user={} client={} {} relay={} lifetime={}s", a.username(),
-                a.fiveTuple().transport().lower(), a.fiveTuple().client(), a.advertisedAddress(), lifetime);
+        LOG.atInfo().addKeyValue("event", "allocation_created").addKeyValue("user", a.username())
+                .addKeyValue("transport", a.fiveTuple().transport().lower())
+                .addKeyValue("client", TurnServer.format(a.fiveTuple().client()))
+                .addKeyValue("relay", TurnServer.format(a.advertisedAddress())).addKeyValue("lifetime", lifetime)
+                .log("allocation created user={} client={} {} relay={} lifetime={}s", a.username(),
+                        a.fiveTuple().transport().lower(), a.fiveTuple().client(), a.advertisedAddress(), lifetime);
     }
 
     public void logDeleted(Allocation a, String reason) {
-        LOG.info("allocation deleted user={} client={} {} relay={} reason={} to-peer={}p/{}B to-client={}p/{}B",
-                a.username(), a.fiveTuple().transport().lower(), a.fiveTuple().client(), a.advertisedAddress(),
-                reason, a.packetsToPeer, a.bytesToPeer, a.packetsToClient, a.bytesToClient);
+        LOG.atInfo().addKeyValue("event", "allocation_deleted").addKeyValue("user", a.username())
+                .addKeyValue("transport", a.fiveTuple().transport().lower())
+                .addKeyValue("client", TurnServer.format(a.fiveTuple().client()))
+                .addKeyValue("relay", TurnServer.format(a.advertisedAddress())).addKeyValue("reason", reason)
+                .addKeyValue("packetsToPeer", a.packetsToPeer).addKeyValue("bytesToPeer", a.bytesToPeer)
+                .addKeyValue("packetsToClient", a.packetsToClient).addKeyValue("bytesToClient", a.bytesToClient)
+                .log("allocation deleted user={} client={} {} relay={} reason={} to-peer={}p/{}B to-client={}p/{}B",
+                        a.username(), a.fiveTuple().transport().lower(), a.fiveTuple().client(), a.advertisedAddress(),
+                        reason, a.packetsToPeer, a.bytesToPeer, a.packetsToClient, a.bytesToClient);
     }
 }

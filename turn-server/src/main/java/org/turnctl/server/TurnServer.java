@@ -136,7 +136,9 @@ public final class TurnServer implements AutoCloseable {
                 }
             }, 1, 1, TimeUnit.SECONDS));
         }
-        ServerContext.LOG.info("turnctl serve: listening udp {} tcp {} ({} x{}), relay {}{} ports {}-{}{}, realm {}, auth {}, "
+        ServerContext.LOG.atInfo().addKeyValue("event", "started").addKeyValue("udp", udp.toString())
+                .addKeyValue("tcp", tcp.toString()).addKeyValue("realm", config.realm())
+                .log("turnctl serve: listening udp {} tcp {} ({} x{}), relay {}{} ports {}-{}{}, realm {}, auth {}, "
                         + "peer policy: {}",
                 udp, tcp, transports.name(), threads,
                 relayV4 != null ? relayV4.getHostAddress() : "-", relayV6 != null ? " " + relayV6.getHostAddress() : "",
