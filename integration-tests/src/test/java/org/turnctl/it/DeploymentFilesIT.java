@@ -1,0 +1,200 @@
+package org.turnctl.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.turnctl.cli.Turnctl;
+import org.turnctl.server.ServerConfig;
+import org.turnctl.server.TimeSource;
+import org.turnctl.server.TurnServer;
+import org.turnctl.server.metrics.Operations;
+import org.turnctl.stun.Integrity;
+
+/** What ops install: systemd unit, example config, Docker files, dashboard and alerts. */
+class DeploymentFilesIT {
+    static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+    static final boolean CI = "true".equals(System.getenv("CI"));
+
+    record Run(int code, String output) {
+    }
+
+    static Run exec(List<String> cmd) throws Exception {
+        Path out = Files.createTempFile("exec", ".log");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("timed out: " + cmd);
+            }
+            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static void requireTool(String tool) {
+        if (CI) {
+            assertTrue(onPath(tool), tool + " is missing on CI (.ci/run installs it)");
+        }
+        assumeTrue(onPath(tool), tool + " not installed");
+    }
+
+    @Test
+    void systemdUnitVerifies(@TempDir Path dir) throws Exception {
+        requireTool("systemd-analyze");
+        String unit = Files.readString(ROOT.resolve("systemd/turnctl.service"));
+        for (String directive : List.of("ExecStart=/usr/bin/java -jar /opt/turnctl/turnctl.jar serve --config /etc/turnctl/turnctl.conf",
+                "User=turnctl", "AmbientCapabilities=CAP_NET_BIND_SERVICE", "NoNewPrivileges=yes", "ProtectSystem=strict",
+                "ProtectHome=yes", "PrivateTmp=yes", "LimitNOFILE=1048576", "ExecReload=/bin/kill -HUP $MAINPID",
+                "Restart=on-failure")) {
+            assertTrue(unit.contains(directive), directive);
+        }
+        // A stub at the ExecStart path, so the check does not depend on where this machine's java is.
+        Path stub = dir.resolve("java");
+        Files.writeString(stub, "#!/bin/sh\nexit 0\n");
+        stub.toFile().setExecutable(true);
+        Path ok = dir.resolve("turnctl.service");
+        Files.writeString(ok, unit.replace("/usr/bin/java", stub.toString()));
+        Run verify = exec(List.of("systemd-analyze", "verify", ok.toString()));
+        assertEquals(0, verify.code(), verify.output());
+        // The check can fail: a missing executable is reported.
+        Path broken = dir.resolve("broken.service");
+        Files.writeString(broken, unit.replace("/usr/bin/java", dir.resolve("no-such-java").toString()));
+        Run bad = exec(List.of("systemd-analyze", "verify", broken.toString()));
+        assertNotEquals(0, bad.code(), bad.output());
+    }
+
+    @Test
+    void exampleConfigPassesConfigCheck() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Turnctl.run(new String[] {"config", "check", ROOT.resolve("deploy/turnctl.conf.example").toString()},
+                Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
+        assertEquals(0, code, err.toString());
+        assertTrue(out.toString().contains("user = alice:***"), out.toString());
+        assertFalse(out.toString().contains("change-me"));
+    }
+
+    @Test
+    void everyFileTheDockerfileCopiesExists() throws Exception {
+        List<String> copied = new ArrayList<>();
+        for (String line : Files.readAllLines(ROOT.resolve("docker/Dockerfile"))) {
+            String l = line.strip();
+            if (l.startsWith("COPY ") && !l.contains("--from=")) {
+                String[] parts = l.substring(5).strip().split("\\s+");
+                for (int i = 0; i < parts.length - 1; i++) {
+                    copied.add(parts[i]);
+                }
+            }
+        }
+        assertTrue(copied.size() >= 5, copied.toString());
+        for (String c : copied) {
+            assertTrue(Files.exists(ROOT.resolve(c)), "COPY source missing: " + c);
+        }
+        String dockerfile = Files.readString(ROOT.resolve("docker/Dockerfile"));
+        for (String expose : List.of("3478/udp", "3478/tcp", "5349/tcp", "5349/udp", "9641")) {
+            assertTrue(dockerfile.contains(expose), expose);
+        }
+        assertTrue(dockerfile.contains("USER turnctl") && dockerfile.contains("HEALTHCHECK") && dockerfile.contains("turnctl\", \"health"));
+        assertTrue(Files.isExecutable(ROOT.resolve("docker/turnctl")));
+    }
+
+    @Test
+    void composeAndProvisioningYamlParse() throws Exception {
+        String python = null;
+        for (String candidate : List.of("python3", "/usr/bin/python3")) {
+            if ((candidate.startsWith("/") ? Files.isExecutable(Path.of(candidate)) : onPath(candidate))
+                    && exec(List.of(candidate, "-c", "import yaml")).code() == 0) {
+                python = candidate;
+                break;
+            }
+        }
+        if (CI) {
+            assertTrue(python != null, "python3 with PyYAML is needed on CI (.ci/run installs python3-yaml)");
+        }
+        assumeTrue(python != null, "no python3 with PyYAML");
+        for (String f : List.of("docker/compose.yaml", "deploy/prometheus/prometheus.yml", "deploy/prometheus/alerts.yml",
+                "deploy/grafana/provisioning/dashboards/turnctl.yaml", "deploy/grafana/provisioning/datasources/prometheus.yaml")) {
+            Run r = exec(List.of(python, "-c", "import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); assert isinstance(d, dict)",
+                    ROOT.resolve(f).toString()));
+            assertEquals(0, r.code(), f + ": " + r.output());
+        }
+        String compose = Files.readString(ROOT.resolve("docker/compose.yaml"));
+        Matcher m = Pattern.compile("\\.\\./([\\w./-]+):").matcher(compose);
+        while (m.find()) {
+            assertTrue(Files.exists(ROOT.resolve(m.group(1))), "compose mounts a missing file: " + m.group(1));
+        }
+        assertTrue(compose.contains("network_mode: host"));
+    }
+
+    /** Metric names in PromQL: identifiers followed by '{', '[', ')', space or end, that are not functions or keywords. */
+    static Set<String> metricNames(String promql) {
+        Set<String> names = new TreeSet<>();
+        Matcher m = Pattern.compile("\\b(turn_[a-z0-9_]+|stun_[a-z0-9_]+)").matcher(promql);
+        while (m.find()) {
+            names.add(m.group(1).replaceFirst("_(bucket|sum|count)$", ""));
+        }
+        return names;
+    }
+
+    @Test
+    void dashboardAndAlertsUseMetricsTheServerExports() throws Exception {
+        String dashboard = Files.readString(ROOT.resolve("deploy/grafana/turnctl.json"));
+        String alerts = Files.readString(ROOT.resolve("deploy/prometheus/alerts.yml"));
+        Set<String> used = new TreeSet<>();
+        Matcher expr = Pattern.compile("\"expr\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(dashboard);
+        while (expr.find()) {
+            used.addAll(metricNames(expr.group(1)));
+        }
+        used.addAll(metricNames(alerts));
+        assertTrue(used.size() >= 8, used.toString());
+        try (Operations ops = Operations.start(null)) {
+            TurnServer server = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+                    List.of(), Map.of(), 49152, 65535, "r", Map.of("a", Integrity.longTermKeyMd5("a", "r", "p")), List.of(),
+                    List.of(), List.of(), false, 0, 0, 3600, 600, false, 1, null, TimeSource.SYSTEM), ops.metrics());
+            try {
+                String scrape = ops.scrape();
+                for (String name : used) {
+                    assertTrue(Pattern.compile("(?m)^" + Pattern.quote(name) + "(_bucket|_sum|_count)?[{ ]").matcher(scrape).find(),
+                            name + " is used by the dashboard or alerts but not exported");
+                }
+            } finally {
+                server.close();
+            }
+        }
+        if (onPath("promtool")) {
+            Run r = exec(List.of("promtool", "check", "rules", ROOT.resolve("deploy/prometheus/alerts.yml").toString()));
+            assertEquals(0, r.code(), r.output());
+        }
+    }
+}
