@@ -190,8 +190,14 @@ final class ServeCommand implements Callable<Integer> {
             ops.close();
             stopped.countDown();
         });
-        Signals.onHangup(() -> LoggerFactory.getLogger("turnctl.server")
-                .warn("SIGHUP: configuration reload is not implemented yet; nothing changed"));
+        Signals.onHangup(() -> {
+            try {
+                server.reload(reloadedConfig());
+            } catch (ConfigException | ConfigFile.ParseException | IllegalArgumentException | CommandLine.ParameterException e) {
+                LoggerFactory.getLogger("turnctl.server").atWarn().addKeyValue("event", "reload_failed")
+                        .log("SIGHUP: reload failed, nothing changed: {}", e.getMessage());
+            }
+        });
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -200,6 +206,25 @@ final class ServeCommand implements Callable<Integer> {
         }
         LoggerFactory.getLogger("turnctl.server").atInfo().addKeyValue("event", "stopped").log("stopped");
         return ExitCodes.OK;
+    }
+
+    /** The configuration as a restart would see it: the same flags, the environment and config file now. */
+    ServerConfig reloadedConfig() throws ConfigException, ConfigFile.ParseException {
+        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        // The parse result holds the whole command line, "serve" included.
+        while (!args.isEmpty() && !args.get(0).startsWith("-")) {
+            args.remove(0);
+        }
+        List<String> withCommand = new ArrayList<>();
+        withCommand.add("serve");
+        withCommand.addAll(args);
+        java.nio.file.Path path = Turnctl.configPath(withCommand.toArray(new String[0]), System.getenv());
+        ConfigFile file = path == null ? ConfigFile.empty() : ConfigFile.load(path, Turnctl.knownOptions());
+        ServeCommand fresh = new ServeCommand();
+        CommandLine cl = new CommandLine(fresh);
+        cl.setDefaultValueProvider(new EnvDefaults(System.getenv(), file));
+        cl.parseArgs(args.toArray(new String[0]));
+        return fresh.config();
     }
 
     InetSocketAddress metricsAddress() throws ConfigException {

@@ -130,6 +130,56 @@ class ServeProcessIT {
         assertTrue(down.err().startsWith("unhealthy: /healthz unreachable"), down.err());
     }
 
+    @Test
+    void sighupReloadsTheConfigFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        int port;
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path conf = dir.resolve("turnctl.conf");
+        Files.writeString(conf, "[serve]\nlisten = 127.0.0.1:" + port + "\nrealm = hup.test\nuser = alice:pw-a\n"
+                + "metrics-listen = off\nthreads = 1\n");
+        Path jar = Path.of(System.getProperty("turnctl.jar", "../cli/target/turnctl.jar"));
+        Path log = dir.resolve("serve.log");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar.toString(), "serve", "--config", conf.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try (DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            client.setSoTimeout(500);
+            InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            StunMessage challenge = null;
+            for (int i = 0; i < 40 && challenge == null; i++) {
+                challenge = exchange(client, server, StunMessage.builder(Method.ALLOCATE, MessageClass.REQUEST)
+                        .add(new RequestedTransport(17)).build(), Protection.NONE);
+            }
+            assertTrue(challenge != null, Files.readString(log));
+            String nonce = Nonce.from(challenge).orElseThrow().value();
+            StunMessage bobBefore = exchange(client, server, StunMessage.builder(Method.ALLOCATE, MessageClass.REQUEST)
+                    .add(new RequestedTransport(17)).add(new Username("bob")).add(new Realm("hup.test")).add(new Nonce(nonce))
+                    .build(), Protection.NONE.withIntegrity(Integrity.longTermKeyMd5("bob", "hup.test", "pw-b")));
+            assertEquals(401, ErrorCode.from(bobBefore).orElseThrow().code());
+
+            Files.writeString(conf, Files.readString(conf) + "user = bob:pw-b\n");
+            Process hup = new ProcessBuilder("kill", "-HUP", String.valueOf(p.pid())).start();
+            assertEquals(0, hup.waitFor());
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!Files.readString(log).contains("reload: users +1 -0") && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertTrue(Files.readString(log).contains("reload: users +1 -0"), Files.readString(log));
+            assertTrue(p.isAlive(), "SIGHUP must not kill the server");
+            StunMessage bobAfter = exchange(client, server, StunMessage.builder(Method.ALLOCATE, MessageClass.REQUEST)
+                    .add(new RequestedTransport(17)).add(new Username("bob")).add(new Realm("hup.test")).add(new Nonce(nonce))
+                    .build(), Protection.NONE.withIntegrity(Integrity.longTermKeyMd5("bob", "hup.test", "pw-b")));
+            assertEquals(MessageClass.SUCCESS_RESPONSE, bobAfter.messageClass(), bobAfter.toString());
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(5, TimeUnit.SECONDS));
+        }
+        assertEquals(0, p.exitValue());
+        assertFalse(Files.readString(log).contains("pw-b"), "no password in the log");
+    }
+
     private static StunMessage exchange(DatagramSocket client, InetSocketAddress server, StunMessage msg, Protection p)
             throws Exception {
         ByteBuf b = Unpooled.buffer();

@@ -67,6 +67,32 @@ public final class LoopState {
         transactions.sweep(now);
     }
 
+    /**
+     * After a reload: deletes allocations whose user the new credentials no longer know, and
+     * permissions to peers the new policy refuses. Returns {deleted allocations, revoked permissions}.
+     */
+    public int[] enforce(java.util.function.Predicate<Allocation> userGone,
+            java.util.function.Predicate<java.net.InetAddress> refused) {
+        int deleted = 0;
+        int revoked = 0;
+        for (Allocation a : new ArrayList<>(allocations)) {
+            if (userGone.test(a)) {
+                a.delete("user-removed");
+                deleted++;
+            } else {
+                int n = a.revoke(refused);
+                if (n > 0) {
+                    ServerContext.LOG.atInfo().addKeyValue("event", "permissions_revoked").addKeyValue("user", a.username())
+                            .addKeyValue("relay", TurnServer.format(a.advertisedAddress())).addKeyValue("count", n)
+                            .log("reload: revoked {} permission(s) of {} on {}: peers now denied", n, a.username(),
+                                    a.advertisedAddress());
+                }
+                revoked += n;
+            }
+        }
+        return new int[] {deleted, revoked};
+    }
+
     /** Deletes every allocation of this loop (shutdown). */
     public void deleteAll(String reason) {
         for (Allocation a : new ArrayList<>(allocations)) {

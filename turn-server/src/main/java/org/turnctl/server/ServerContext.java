@@ -24,8 +24,8 @@ import org.turnctl.server.policy.PeerPolicy;
 public final class ServerContext {
     static final Logger LOG = LoggerFactory.getLogger("turnctl.server");
 
-    private final ServerConfig config;
-    private final Authenticator authenticator;
+    private volatile ServerConfig config;
+    private volatile Authenticator authenticator;
     private final NonceService nonces;
     private final PortPool ports;
     private final Quotas quotas;
@@ -42,14 +42,7 @@ public final class ServerContext {
             Class<? extends DatagramChannel> datagramChannelClass, org.turnctl.server.metrics.TurnMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
-        List<Authenticator> chain = new ArrayList<>();
-        if (!config.userKeys().isEmpty()) {
-            chain.add(new StaticUsers(config.userKeys()));
-        }
-        if (!config.authSecrets().isEmpty()) {
-            chain.add(new SharedSecretAuthenticator(config.authSecrets()));
-        }
-        this.authenticator = Authenticator.firstOf(chain);
+        this.authenticator = authenticatorFor(config);
         this.nonces = new NonceService(config.nonceLifetimeSeconds());
         this.ports = new PortPool(config.minPort(), config.maxPort());
         this.quotas = new Quotas(config.userQuota(), config.totalQuota());
@@ -70,6 +63,24 @@ public final class ServerContext {
 
     public org.turnctl.server.metrics.TurnMetrics metrics() {
         return metrics;
+    }
+
+    static Authenticator authenticatorFor(ServerConfig config) {
+        List<Authenticator> chain = new ArrayList<>();
+        if (!config.userKeys().isEmpty()) {
+            chain.add(new StaticUsers(config.userKeys()));
+        }
+        if (!config.authSecrets().isEmpty()) {
+            chain.add(new SharedSecretAuthenticator(config.authSecrets()));
+        }
+        return Authenticator.firstOf(chain);
+    }
+
+    /** Swaps in reloaded credentials and peer policy (SIGHUP); listeners and ports stay as they are. */
+    void reload(ServerConfig next, PeerPolicy nextPolicy) {
+        this.authenticator = authenticatorFor(next);
+        this.policy = nextPolicy;
+        this.config = next;
     }
 
     public ServerConfig config() {

@@ -164,6 +164,31 @@ public final class Allocation {
         return channelsByNumber.size();
     }
 
+    /**
+     * Removes permissions (and channels) to peers the predicate now refuses: after a reload made
+     * them denied. Returns how many permissions went.
+     */
+    public int revoke(java.util.function.Predicate<InetAddress> refused) {
+        int removed = 0;
+        for (var it = permissions.entrySet().iterator(); it.hasNext();) {
+            var e = it.next();
+            if (!e.getValue().relayOnly() && refused.test(e.getKey())) {
+                it.remove();
+                removed++;
+            }
+        }
+        metrics.permissions(-removed);
+        for (Iterator<ChannelBinding> it = channelsByNumber.values().iterator(); it.hasNext();) {
+            ChannelBinding b = it.next();
+            if (!permissions.containsKey(b.peer().getAddress())) {
+                it.remove();
+                channelsByPeer.remove(b.peer());
+                metrics.channels(-1);
+            }
+        }
+        return removed;
+    }
+
     /** Drops expired permissions and channels. */
     public void sweep(long now) {
         int before = permissions.size();
