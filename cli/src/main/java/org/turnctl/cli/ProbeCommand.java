@@ -104,6 +104,13 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--ice", description = "Also run the ice4j check (two ICE agents with relay-only candidates).")
     boolean ice;
 
+    @Option(names = "--watch", paramLabel = "INTERVAL",
+            description = "Repeat forever, INTERVAL between rounds (e.g. 30s), exporting metrics on --metrics-listen.")
+    String watch;
+
+    @Option(names = "--metrics-listen", paramLabel = "ADDR:PORT", description = "With --watch: where /metrics listens.")
+    String metricsListen;
+
     static final class UsageException extends Exception {
         private static final long serialVersionUID = 1L;
 
@@ -128,6 +135,9 @@ final class ProbeCommand implements Callable<Integer> {
         } catch (UsageException | IllegalArgumentException e) {
             spec.commandLine().getErr().println("turnctl probe: " + e.getMessage());
             return ExitCode.USAGE;
+        }
+        if (watch != null) {
+            return watch(uris, options);
         }
         boolean json = format.equals("json");
         boolean showProgress = progress.equals("always") || (progress.equals("auto") && !json && stderrIsTerminal());
@@ -165,6 +175,54 @@ final class ProbeCommand implements Callable<Integer> {
             }
         }
         return ExitCode.of(reports);
+    }
+
+    /** --watch: rounds until SIGTERM/SIGINT, each round's allocations released, results as metrics. */
+    private int watch(List<IceServerUri> uris, ProbeOptions options) throws Exception {
+        long intervalMs;
+        java.net.InetSocketAddress at;
+        try {
+            intervalMs = millis(watch, "--watch");
+            if (intervalMs < 1000) {
+                throw new UsageException("--watch " + watch + ": at least 1s between rounds");
+            }
+            if (metricsListen == null) {
+                throw new UsageException("--watch needs --metrics-listen ADDR:PORT (where the results are scraped)");
+            }
+            at = ServeCommand.hostPort(metricsListen);
+        } catch (UsageException e) {
+            spec.commandLine().getErr().println("turnctl probe: " + e.getMessage());
+            return ExitCode.USAGE;
+        } catch (ServeCommand.ConfigException e) {
+            spec.commandLine().getErr().println("turnctl probe: " + e.getMessage().replace("--listen", "--metrics-listen"));
+            return ExitCode.USAGE;
+        }
+        ProbeExporter exporter = new ProbeExporter(uris.stream().map(IceServerUri::text).toList());
+        org.turnctl.server.metrics.MetricsServer http;
+        try {
+            http = org.turnctl.server.metrics.MetricsServer.start(at, exporter.registry(), () -> true);
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("turnctl probe: cannot listen on --metrics-listen " + metricsListen + ": "
+                    + e.getMessage());
+            return ExitCode.USAGE;
+        }
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        Signals.onTerminate(stop::countDown);
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            do {
+                for (IceServerUri u : uris) {
+                    TargetReport r = Prober.probe(u, options, n -> { });
+                    exporter.record(r);
+                    err.println(java.time.Instant.now() + " " + u + ": " + r.verdict()
+                            + (r.success() == null ? "" : " success " + r.success().succeeded() + "/" + r.success().attempts()));
+                    err.flush();
+                }
+            } while (!stop.await(intervalMs, java.util.concurrent.TimeUnit.MILLISECONDS));
+        } finally {
+            http.close();
+        }
+        return ExitCode.OK;
     }
 
     ProbeOptions options(List<IceServerUri> uris) throws UsageException {

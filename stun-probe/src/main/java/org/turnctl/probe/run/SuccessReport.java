@@ -8,5 +8,8 @@ import java.util.Map;
  */
 public record SuccessReport(int attempts, int succeeded, double ratePct, Map<String, Integer> failures,
         double rttP50, double rttP90, double rttP99, double firstPacketP50, double firstPacketP90,
-        double firstPacketP99, double lossPct, double jitterMs, int packetsSent, int packetsLost) {
+        double firstPacketP99, double lossPct, double jitterMs, int packetsSent, int packetsLost, java.util.List<Double> rttSamplesMs) {
+    public SuccessReport {
+        rttSamplesMs = java.util.List.copyOf(rttSamplesMs);
+    }
 }
