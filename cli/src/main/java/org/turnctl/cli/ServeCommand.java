@@ -1,7 +1,5 @@
 package org.turnctl.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -379,13 +377,5 @@ final class ServeCommand implements Callable<Integer> {
             return false;
         }
         return false;
-    }
-
-    static void setLogLevel(String level) throws ConfigException {
-        Level l = Level.toLevel(level, null);
-        if (l == null) {
-            throw new ConfigException("--log-level " + level + ": expected error, warn, info, debug or trace");
-        }
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(l);
     }
 }

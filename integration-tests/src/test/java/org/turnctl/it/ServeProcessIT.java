@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -182,14 +179,8 @@ class ServeProcessIT {
 
     private static StunMessage exchange(DatagramSocket client, InetSocketAddress server, StunMessage msg, Protection p)
             throws Exception {
-        ByteBuf b = Unpooled.buffer();
-        try {
-            StunCodec.encode(msg, p, b);
-            byte[] bytes = ByteBufUtil.getBytes(b);
-            client.send(new DatagramPacket(bytes, bytes.length, server));
-        } finally {
-            b.release();
-        }
+        byte[] bytes = StunCodec.toBytes(msg, p);
+        client.send(new DatagramPacket(bytes, bytes.length, server));
         byte[] buf = new byte[2048];
         DatagramPacket in = new DatagramPacket(buf, buf.length);
         try {

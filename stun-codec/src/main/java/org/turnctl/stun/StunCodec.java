@@ -147,6 +147,17 @@ public final class StunCodec {
         }
     }
 
+    /** Encodes into a new byte array: for blocking sockets and tests, not for the Netty paths. */
+    public static byte[] toBytes(StunMessage msg, Protection protection) {
+        ByteBuf out = io.netty.buffer.Unpooled.buffer(256);
+        try {
+            encode(msg, protection, out);
+            return ByteBufUtil.getBytes(out);
+        } finally {
+            out.release();
+        }
+    }
+
     /** Encodes the message, attributes as they are, then what {@code protection} adds. */
     public static void encode(StunMessage msg, Protection protection, ByteBuf out) {
         encode(msg, protection, out, (byte) 0);

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
@@ -23,13 +20,7 @@ class IntegrityTest {
     private static final byte[] KEY = Integrity.longTermKeyMd5("user", "example.org", "pass");
 
     private static byte[] encode(StunMessage msg, Protection p) {
-        ByteBuf out = Unpooled.buffer();
-        try {
-            StunCodec.encode(msg, p, out);
-            return ByteBufUtil.getBytes(out);
-        } finally {
-            out.release();
-        }
+        return StunCodec.toBytes(msg, p);
     }
 
     private static StunMessage allocate() {

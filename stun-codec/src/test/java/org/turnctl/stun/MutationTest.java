@@ -3,9 +3,7 @@ package org.turnctl.stun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,13 +70,7 @@ class MutationTest {
     }
 
     private static byte[] encode(StunMessage msg, Protection p) {
-        ByteBuf b = Unpooled.buffer();
-        try {
-            StunCodec.encode(msg, p, b);
-            return ByteBufUtil.getBytes(b);
-        } finally {
-            b.release();
-        }
+        return StunCodec.toBytes(msg, p);
     }
 
     @Test

@@ -113,13 +113,7 @@ final class TestClient implements AutoCloseable {
     }
 
     StunMessage send(StunMessage msg, Protection p) throws IOException, StunDecodeException {
-        ByteBuf b = Unpooled.buffer();
-        try {
-            StunCodec.encode(msg, p, b);
-            sendRaw(ByteBufUtil.getBytes(b));
-        } finally {
-            b.release();
-        }
+        sendRaw(StunCodec.toBytes(msg, p));
         return receiveResponse(msg.transactionId());
     }
 

@@ -521,13 +521,7 @@ class TurnServerTest {
     }
 
     static byte[] encode(StunMessage m) {
-        io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
-        try {
-            StunCodec.encode(m, Protection.NONE, b);
-            return io.netty.buffer.ByteBufUtil.getBytes(b);
-        } finally {
-            b.release();
-        }
+        return StunCodec.toBytes(m, Protection.NONE);
     }
 
     static DatagramPacket receive(DatagramSocket s) throws Exception {

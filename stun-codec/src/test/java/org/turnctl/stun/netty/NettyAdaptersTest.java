@@ -45,13 +45,7 @@ class NettyAdaptersTest {
     }
 
     private static byte[] bytes(StunMessage msg, Protection p) {
-        ByteBuf b = Unpooled.buffer();
-        try {
-            StunCodec.encode(msg, p, b);
-            return ByteBufUtil.getBytes(b);
-        } finally {
-            b.release();
-        }
+        return StunCodec.toBytes(msg, p);
     }
 
     @Test

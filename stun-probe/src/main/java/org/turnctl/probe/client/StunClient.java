@@ -1,8 +1,5 @@
 package org.turnctl.probe.client;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -225,13 +222,7 @@ public final class StunClient implements Closeable {
     }
 
     static byte[] encode(StunMessage message, Protection protection) {
-        ByteBuf b = Unpooled.buffer(256);
-        try {
-            StunCodec.encode(message, protection, b);
-            return ByteBufUtil.getBytes(b);
-        } finally {
-            b.release();
-        }
+        return StunCodec.toBytes(message, protection);
     }
 
     @Override

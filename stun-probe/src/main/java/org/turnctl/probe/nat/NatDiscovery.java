@@ -1,8 +1,5 @@
 package org.turnctl.probe.nat;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -189,13 +186,7 @@ public final class NatDiscovery {
     }
 
     private static byte[] encode(StunMessage m) {
-        ByteBuf b = Unpooled.buffer();
-        try {
-            StunCodec.encode(m, Protection.NONE, b);
-            return ByteBufUtil.getBytes(b);
-        } finally {
-            b.release();
-        }
+        return StunCodec.toBytes(m, Protection.NONE);
     }
 
     static String format(InetSocketAddress a) {

@@ -89,13 +89,7 @@ public final class BehaviorDiscovery {
     }
 
     private static int encodedLength(StunMessage req, StunMessage response) {
-        ByteBuf b = io.netty.buffer.Unpooled.buffer();
-        try {
-            StunCodec.encode(response, protection(req), b);
-            return b.readableBytes();
-        } finally {
-            b.release();
-        }
+        return StunCodec.toBytes(response, protection(req)).length;
     }
 
     private static Protection protection(StunMessage req) {
