@@ -29,6 +29,7 @@ final class TcpConnectionHandler extends ChannelInboundHandlerAdapter implements
     private FiveTuple fiveTuple;
     private TcpClientSink sink;
     private Allocation allocation;
+    private boolean pendingFlush;
     private io.netty.channel.Channel channel;
 
     TcpConnectionHandler(ServerContext server, RequestDispatcher dispatcher) {
@@ -53,10 +54,10 @@ final class TcpConnectionHandler extends ChannelInboundHandlerAdapter implements
         }
         try {
             switch (Demux.classify(frame)) {
-                case CHANNEL_DATA -> DataPath.channelData(allocation, frame, server.now());
+                case CHANNEL_DATA -> pendingFlush |= DataPath.channelData(allocation, frame, server.now()) != null;
                 case STUN -> {
                     if (DataPath.isSendIndication(frame)) {
-                        DataPath.sendIndication(allocation, frame, server.now(), server.ports());
+                        pendingFlush |= DataPath.sendIndication(allocation, frame, server.now(), server.ports()) != null;
                     } else {
                         control(ctx, frame);
                     }
@@ -66,6 +67,16 @@ final class TcpConnectionHandler extends ChannelInboundHandlerAdapter implements
         } finally {
             frame.release();
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        Allocation a = allocation;
+        if (pendingFlush && a != null) {
+            a.relayChannel().flush();
+        }
+        pendingFlush = false;
+        super.channelReadComplete(ctx);
     }
 
     private void control(ChannelHandlerContext ctx, ByteBuf frame) {

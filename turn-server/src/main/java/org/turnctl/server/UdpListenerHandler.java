@@ -30,6 +30,8 @@ final class UdpListenerHandler extends SimpleChannelInboundHandler<DatagramPacke
     private final RequestDispatcher dispatcher;
     private final Map<InetSocketAddress, Allocation> allocations = new HashMap<>();
     private InetSocketAddress local;
+    /** Relay sockets written during this read burst, flushed once in channelReadComplete. */
+    private final java.util.ArrayList<Allocation> toFlush = new java.util.ArrayList<>();
 
     UdpListenerHandler(ServerContext server, RequestDispatcher dispatcher) {
         this.server = server;
@@ -52,11 +54,11 @@ final class UdpListenerHandler extends SimpleChannelInboundHandler<DatagramPacke
                 if (a == null) {
                     server.metrics().dropped("no_allocation");
                 }
-                DataPath.channelData(a, content, server.now());
+                flushLater(DataPath.channelData(a, content, server.now()));
             }
             case STUN -> {
                 if (DataPath.isSendIndication(content)) {
-                    DataPath.sendIndication(allocations.get(client), content, server.now(), server.ports());
+                    flushLater(DataPath.sendIndication(allocations.get(client), content, server.now(), server.ports()));
                 } else {
                     control(ctx, content, client);
                 }
@@ -66,6 +68,21 @@ final class UdpListenerHandler extends SimpleChannelInboundHandler<DatagramPacke
                 server.metrics().dropped("not_stun");
             }
         }
+    }
+
+    private void flushLater(Allocation written) {
+        if (written != null && (toFlush.isEmpty() || toFlush.get(toFlush.size() - 1) != written)) {
+            toFlush.add(written);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        for (int i = 0; i < toFlush.size(); i++) {
+            toFlush.get(i).relayChannel().flush();
+        }
+        toFlush.clear();
+        super.channelReadComplete(ctx);
     }
 
     private void control(ChannelHandlerContext ctx, ByteBuf content, InetSocketAddress client) {

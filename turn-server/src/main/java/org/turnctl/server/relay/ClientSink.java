@@ -6,8 +6,16 @@ import io.netty.buffer.ByteBufAllocator;
 /** Where an allocation's client is: a UDP listener socket and address, or a TCP connection. */
 public interface ClientSink {
 
-    /** Sends one STUN or ChannelData message; takes ownership of the buffer. */
+    /** Sends one STUN or ChannelData message now (write and flush); takes ownership of the buffer. */
     void send(ByteBuf message);
+
+    /**
+     * Queues one relayed message without flushing; takes ownership. The data path writes a batch
+     * and {@link #flush()}es once per read burst: one syscall for many datagrams.
+     */
+    void write(ByteBuf message);
+
+    void flush();
 
     /** True for TCP/TLS, where ChannelData is padded to 4 bytes. */
     boolean isStream();

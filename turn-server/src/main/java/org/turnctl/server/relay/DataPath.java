@@ -30,43 +30,48 @@ public final class DataPath {
         return in.readableBytes() >= StunCodec.HEADER_LENGTH && in.getUnsignedShort(in.readerIndex()) == 0x0016;
     }
 
-    /** A ChannelData message from the client; the caller keeps ownership of {@code in}. */
-    public static void channelData(Allocation a, ByteBuf in, long now) {
+    /**
+     * A ChannelData message from the client; the caller keeps ownership of {@code in}. Returns
+     * the allocation whose relay socket was written (and needs a flush at the end of the read
+     * burst), or null when the message was dropped.
+     */
+    public static Allocation channelData(Allocation a, ByteBuf in, long now) {
         if (a == null || a.isDeleted()) {
-            return;
+            return null;
         }
         TurnMetrics m = a.metrics();
         if (in.readableBytes() < 4) {
             m.dropped("malformed");
-            return;
+            return null;
         }
         int at = in.readerIndex();
         int number = in.getUnsignedShort(at);
         int length = in.getUnsignedShort(at + 2);
         if (length > in.readableBytes() - 4) {
             m.dropped("malformed");
-            return;
+            return null;
         }
         ChannelBinding b = a.channel(number);
         if (b == null || b.expiresAt() < now) {
             m.dropped("no_channel");
-            return;
+            return null;
         }
         if (!a.hasPermission(b.peer().getAddress(), now)) {
             m.dropped("no_permission");
-            return;
+            return null;
         }
         m.relayed(TurnMetrics.Direction.CLIENT_TO_PEER, length);
         a.packetsToPeer++;
         a.bytesToPeer += length;
-        a.relayChannel().writeAndFlush(new DatagramPacket(in.retainedSlice(at + 4, length), b.peer()),
+        a.relayChannel().write(new DatagramPacket(in.retainedSlice(at + 4, length), b.peer()),
                 a.relayChannel().voidPromise());
+        return a;
     }
 
-    /** A Send indication from the client; the caller keeps ownership of {@code in}. */
-    public static void sendIndication(Allocation a, ByteBuf in, long now, PortPool relayPorts) {
+    /** A Send indication from the client, as {@link #channelData}: returns the allocation written, or null. */
+    public static Allocation sendIndication(Allocation a, ByteBuf in, long now, PortPool relayPorts) {
         if (a == null || a.isDeleted()) {
-            return;
+            return null;
         }
         TurnMetrics m = a.metrics();
         int start = in.readerIndex();
@@ -74,7 +79,7 @@ public final class DataPath {
         int end = start + StunCodec.HEADER_LENGTH + bodyLength;
         if ((bodyLength & 3) != 0 || end > in.writerIndex() || in.getInt(start + 4) != StunCodec.MAGIC_COOKIE) {
             m.dropped("malformed");
-            return;
+            return null;
         }
         int peerAt = -1;
         int peerLength = 0;
@@ -87,7 +92,7 @@ public final class DataPath {
             int next = pos + 4 + ((length + 3) & ~3);
             if (next > end) {
                 m.dropped("malformed");
-                return;
+                return null;
             }
             if (type == AttributeType.XOR_PEER_ADDRESS && peerAt < 0) {
                 peerAt = pos + 4;
@@ -97,31 +102,32 @@ public final class DataPath {
                 dataLength = length;
             } else if (type == AttributeType.DONT_FRAGMENT) {
                 m.dropped("dont_fragment");
-                return; // cannot set DF here, and RFC 8656 section 11.2 says not to send it then
+                return null; // cannot set DF here, and RFC 8656 section 11.2 says not to send it then
             } else if (AttributeType.isComprehensionRequired(type) && !Attributes.isKnown(type)) {
                 m.dropped("unknown_attribute");
-                return; // unknown comprehension-required attribute in an indication: drop silently
+                return null; // unknown comprehension-required attribute in an indication: drop silently
             }
             pos = next;
         }
         if (peerAt < 0 || dataAt < 0) {
             m.dropped("malformed");
-            return;
+            return null;
         }
         InetSocketAddress peer = xorPeer(in, start, peerAt, peerLength);
         if (peer == null) {
             m.dropped("malformed");
-            return;
+            return null;
         }
         if (!a.permits(peer, now, relayPorts)) {
             m.dropped("no_permission");
-            return;
+            return null;
         }
         m.relayed(TurnMetrics.Direction.CLIENT_TO_PEER, dataLength);
         a.packetsToPeer++;
         a.bytesToPeer += dataLength;
-        a.relayChannel().writeAndFlush(new DatagramPacket(in.retainedSlice(dataAt, dataLength), peer),
+        a.relayChannel().write(new DatagramPacket(in.retainedSlice(dataAt, dataLength), peer),
                 a.relayChannel().voidPromise());
+        return a;
     }
 
     private static InetSocketAddress xorPeer(ByteBuf in, int start, int at, int length) {

@@ -24,6 +24,7 @@ import org.turnctl.stun.attr.AttributeType;
 public final class PeerHandler extends ChannelInboundHandlerAdapter {
     private final ServerContext server;
     private Allocation allocation;
+    private boolean pendingFlush;
 
     public PeerHandler(ServerContext server) {
         this.server = server;
@@ -61,9 +62,20 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
             server.metrics().relayed(org.turnctl.server.metrics.TurnMetrics.Direction.PEER_TO_CLIENT, length);
             a.packetsToClient++;
             a.bytesToClient += length;
-            client.send(out);
+            client.write(out);
+            pendingFlush = true;
         } finally {
             packet.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        // One flush per read burst, not per datagram.
+        Allocation a = allocation;
+        if (pendingFlush && a != null) {
+            pendingFlush = false;
+            a.client().flush();
         }
     }
 

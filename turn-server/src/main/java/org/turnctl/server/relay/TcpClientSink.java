@@ -18,6 +18,16 @@ public final class TcpClientSink implements ClientSink {
     }
 
     @Override
+    public void write(ByteBuf message) {
+        connection.write(message, connection.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        connection.flush();
+    }
+
+    @Override
     public boolean isStream() {
         return true;
     }

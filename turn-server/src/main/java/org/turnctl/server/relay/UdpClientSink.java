@@ -22,6 +22,16 @@ public final class UdpClientSink implements ClientSink {
     }
 
     @Override
+    public void write(ByteBuf message) {
+        listener.write(new DatagramPacket(message, client), listener.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        listener.flush();
+    }
+
+    @Override
     public boolean isStream() {
         return false;
     }
