@@ -22,8 +22,31 @@ import org.turnctl.stun.attr.PasswordAlgorithm;
  * constant time.
  */
 public final class Integrity {
-    private static final ThreadLocal<Mac> HMAC_SHA1 = ThreadLocal.withInitial(() -> mac("HmacSHA1"));
-    private static final ThreadLocal<Mac> HMAC_SHA256 = ThreadLocal.withInitial(() -> mac("HmacSHA256"));
+    private static final ThreadLocal<KeyedMac> HMAC_SHA1 = ThreadLocal.withInitial(() -> new KeyedMac(mac("HmacSHA1")));
+    private static final ThreadLocal<KeyedMac> HMAC_SHA256 = ThreadLocal.withInitial(() -> new KeyedMac(mac("HmacSHA256")));
+
+    /**
+     * A thread's Mac and the key it was last initialised with. Verifying a request and signing
+     * its response use the same key back to back, as do a client's consecutive requests:
+     * re-initialising (a SecretKeySpec and two hash blocks for the pads) is then skipped.
+     * {@code doFinal} leaves the Mac ready for the same key.
+     */
+    private static final class KeyedMac {
+        final Mac mac;
+        byte[] key;
+
+        KeyedMac(Mac mac) {
+            this.mac = mac;
+        }
+
+        Mac with(byte[] k) {
+            if (key == null || !java.util.Arrays.equals(key, k)) {
+                init(mac, k);
+                key = k.clone();
+            }
+            return mac;
+        }
+    }
     /** HMAC pads keys with zeros to the block size, so an empty key equals one zero byte. */
     private static final byte[] EMPTY_KEY_EQUIVALENT = new byte[1];
 
@@ -91,8 +114,8 @@ public final class Integrity {
     }
 
     /** HMAC over raw[0, end) with the length field replaced by {@code lengthField}. */
-    private static byte[] hmac(Mac mac, byte[] key, byte[] raw, int end, int lengthField) {
-        init(mac, key);
+    private static byte[] hmac(KeyedMac keyed, byte[] key, byte[] raw, int end, int lengthField) {
+        Mac mac = keyed.with(key);
         mac.update(raw, 0, 2);
         mac.update((byte) (lengthField >>> 8));
         mac.update((byte) lengthField);
@@ -108,8 +131,8 @@ public final class Integrity {
         return hmac(HMAC_SHA256.get(), key, buf, start, length);
     }
 
-    private static byte[] hmac(Mac mac, byte[] key, ByteBuf buf, int start, int length) {
-        init(mac, key);
+    private static byte[] hmac(KeyedMac keyed, byte[] key, ByteBuf buf, int start, int length) {
+        Mac mac = keyed.with(key);
         if (buf.hasArray()) {
             mac.update(buf.array(), buf.arrayOffset() + start, length);
         } else {
