@@ -136,11 +136,13 @@ public final class TurnServer implements AutoCloseable {
                 }
             }, 1, 1, TimeUnit.SECONDS));
         }
-        ServerContext.LOG.atInfo().addKeyValue("event", "started").addKeyValue("udp", udp.toString())
-                .addKeyValue("tcp", tcp.toString()).addKeyValue("realm", config.realm())
+        String udpText = String.join(" ", udp.stream().map(TurnServer::format).toList());
+        String tcpText = String.join(" ", tcp.stream().map(TurnServer::format).toList());
+        ServerContext.LOG.atInfo().addKeyValue("event", "started").addKeyValue("udp", udpText)
+                .addKeyValue("tcp", tcpText).addKeyValue("realm", config.realm())
                 .log("turnctl serve: listening udp {} tcp {} ({} x{}), relay {}{} ports {}-{}{}, realm {}, auth {}, "
                         + "peer policy: {}",
-                udp, tcp, transports.name(), threads,
+                udpText, tcpText, transports.name(), threads,
                 relayV4 != null ? relayV4.getHostAddress() : "-", relayV6 != null ? " " + relayV6.getHostAddress() : "",
                 config.minPort(), config.maxPort(),
                 (config.externalIps().isEmpty() ? "" : " external " + config.externalIps())
