@@ -101,6 +101,17 @@ final class TcpConnectionHandler extends ChannelInboundHandlerAdapter implements
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+            if (allocation == null) {
+                ctx.close();
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // A stream that cannot be framed cannot be resynchronised: close it (which deletes the
         // allocation). Anything else is a connection error; close as well.

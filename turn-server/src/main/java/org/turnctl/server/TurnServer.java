@@ -34,6 +34,9 @@ import org.turnctl.stun.netty.StunStreamFramer;
  * {@link #close} deletes every allocation and stops within a few seconds.
  */
 public final class TurnServer implements AutoCloseable {
+    /** Seconds a TCP connection without an allocation may stay silent (tests shorten it). */
+    static final int TCP_IDLE_SECONDS = Integer.getInteger("turnctl.tcpIdleSeconds", 60);
+
     private final ServerContext context;
     private final EventLoopGroup group;
     private final List<Channel> listeners;
@@ -226,7 +229,10 @@ public final class TurnServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new StunStreamFramer(), new TcpConnectionHandler(context, dispatcher));
+                        // A connection that holds no allocation may not sit idle forever (slowloris);
+                        // one with an allocation lives as long as the allocation does.
+                        ch.pipeline().addLast(new io.netty.handler.timeout.IdleStateHandler(TCP_IDLE_SECONDS, 0, 0),
+                                new StunStreamFramer(), new TcpConnectionHandler(context, dispatcher));
                     }
                 });
         Channel ch = await(b.bind(at), "tcp", at);
