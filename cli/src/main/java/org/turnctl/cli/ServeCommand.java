@@ -177,7 +177,7 @@ final class ServeCommand implements Callable<Integer> {
         ops.ready(true);
         if (ops.address() != null) {
             LoggerFactory.getLogger("turnctl.server").info("metrics and health on http://{}/metrics, /healthz, /readyz",
-                    TurnServerAddress.format(ops.address()));
+                    TurnServer.format(ops.address()));
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Signals.onTerminate(() -> {

@@ -2,7 +2,6 @@ package org.turnctl.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -172,6 +171,5 @@ class Ice4jInteropIT {
             java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // bounded poll, not a timing assertion
         }
         assertEquals(0, server.allocationCount(), "ice4j released its allocations");
-        assertFalse(left.getState().isEstablished() && false);
     }
 }

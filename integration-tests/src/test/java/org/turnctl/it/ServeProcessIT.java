@@ -190,8 +190,4 @@ class ServeProcessIT {
         }
         return StunCodec.decode(Arrays.copyOf(buf, in.getLength()));
     }
-
-    static void unused() {
-        List.of();
-    }
 }

@@ -9,7 +9,6 @@ import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -143,9 +142,5 @@ final class UserlandNat implements UdpEndpoint {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    static Set<Object> unused() {
-        return new HashSet<>();
     }
 }

@@ -140,6 +140,10 @@ class AttributeRoundTripTest {
         assertTrue(decode(StunMessage.builder(MessageType.BINDING_REQUEST, TransactionId.random()).build())
                 .unknownComprehensionRequired().isEmpty());
         assertFalse(Attributes.isKnown(0x7ABC));
+        for (int t = 0; t <= 0xFFFF; t++) {
+            // The known-type table and the names agree: every known type has a name, no other does.
+            assertEquals(!AttributeType.name(t).startsWith("0x"), AttributeType.isKnown(t), Integer.toHexString(t));
+        }
         assertTrue(Attributes.isKnown(AttributeType.ICMP));
     }
 

@@ -15,7 +15,6 @@ import org.turnctl.probe.check.Target;
 import org.turnctl.probe.nat.NatCheck;
 import org.turnctl.probe.nat.NatReport;
 import org.turnctl.probe.report.TargetReport;
-import org.turnctl.probe.run.Stats;
 import org.turnctl.probe.run.SuccessReport;
 import org.turnctl.probe.run.SuccessRun;
 
@@ -171,9 +170,5 @@ public final class Prober {
             return new CheckResult("success", CheckResult.Status.FAIL, String.join("; ", thresholds) + " (" + summary + ")", ms, d);
         }
         return new CheckResult("success", CheckResult.Status.PASS, summary, ms, d);
-    }
-
-    static double unused() {
-        return Stats.round(0);
     }
 }

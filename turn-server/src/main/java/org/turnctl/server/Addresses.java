@@ -7,7 +7,7 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 
 /** Address helpers for the listeners. */
-final class Addresses {
+public final class Addresses {
 
     private Addresses() {
     }
@@ -16,7 +16,7 @@ final class Addresses {
      * A dual-stack socket reports IPv4 clients as ::ffff:a.b.c.d on some platforms; the
      * 5-tuple and XOR-MAPPED-ADDRESS use the plain IPv4 address.
      */
-    static InetSocketAddress unmapped(InetSocketAddress a) {
+    public static InetSocketAddress unmapped(InetSocketAddress a) {
         if (a.getAddress() instanceof Inet6Address v6) {
             byte[] b = v6.getAddress();
             boolean mapped = true;

@@ -250,7 +250,8 @@ public final class TurnServer implements AutoCloseable {
         return f.channel();
     }
 
-    static String format(InetSocketAddress a) {
+    /** host:port, IPv6 in brackets, for logs and URLs. */
+    public static String format(InetSocketAddress a) {
         return a.getAddress() instanceof Inet6Address
                 ? "[" + a.getAddress().getHostAddress() + "]:" + a.getPort()
                 : a.getAddress().getHostAddress() + ":" + a.getPort();
@@ -313,7 +314,7 @@ public final class TurnServer implements AutoCloseable {
         return Reload.apply(context, group, next);
     }
 
-    /** Runs a task on every loop and waits: for tests that inspect loop-confined state. */
+    /** Allocations now, server-wide. */
     public int allocationCount() {
         return context.allocationCount();
     }

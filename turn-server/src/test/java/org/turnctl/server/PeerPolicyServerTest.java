@@ -8,11 +8,9 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.turnctl.stun.ChannelData;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.Method;
 import org.turnctl.stun.StunCodec;
@@ -147,9 +145,5 @@ class PeerPolicyServerTest {
         a.send(StunMessage.builder(Method.BINDING, MessageClass.REQUEST).build(), org.turnctl.stun.Protection.NONE);
         org.junit.jupiter.api.Assertions.assertThrows(java.net.SocketTimeoutException.class,
                 () -> other.receive(new DatagramPacket(new byte[8], 8)));
-        unused(ChannelData.class, DatagramPacket.class, Arrays.class);
-    }
-
-    private static void unused(Object... o) {
     }
 }

@@ -60,6 +60,26 @@ public final class AttributeType {
         return type < 0x8000;
     }
 
+    /** Every type this codec has a record for. */
+    private static final java.util.BitSet KNOWN = new java.util.BitSet(0x10000);
+
+    static {
+        for (int t : new int[] {MAPPED_ADDRESS, USERNAME, MESSAGE_INTEGRITY, ERROR_CODE, UNKNOWN_ATTRIBUTES, REALM, NONCE,
+            MESSAGE_INTEGRITY_SHA256, PASSWORD_ALGORITHM, USERHASH, XOR_MAPPED_ADDRESS, PASSWORD_ALGORITHMS,
+            ALTERNATE_DOMAIN, SOFTWARE, ALTERNATE_SERVER, FINGERPRINT, CHANNEL_NUMBER, LIFETIME, XOR_PEER_ADDRESS, DATA,
+            XOR_RELAYED_ADDRESS, REQUESTED_ADDRESS_FAMILY, EVEN_PORT, REQUESTED_TRANSPORT, DONT_FRAGMENT,
+            RESERVATION_TOKEN, ADDITIONAL_ADDRESS_FAMILY, ADDRESS_ERROR_CODE, ICMP, CHANGE_REQUEST, PADDING,
+            RESPONSE_PORT, RESPONSE_ORIGIN, OTHER_ADDRESS, CONNECTION_ID, RESPONSE_ADDRESS, SOURCE_ADDRESS,
+            CHANGED_ADDRESS, REFLECTED_FROM, PRIORITY, USE_CANDIDATE, ICE_CONTROLLED, ICE_CONTROLLING}) {
+            KNOWN.set(t);
+        }
+    }
+
+    /** True for the types above (no allocation: it runs on the Send-indication path). */
+    public static boolean isKnown(int type) {
+        return type >= 0 && type <= 0xFFFF && KNOWN.get(type);
+    }
+
     public static String name(int type) {
         return switch (type) {
             case MAPPED_ADDRESS -> "MAPPED-ADDRESS";

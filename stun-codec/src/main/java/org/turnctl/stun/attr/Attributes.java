@@ -10,7 +10,7 @@ public final class Attributes {
 
     /** True when this codec has a record for the type (so it is "understood" for RFC 8489 420). */
     public static boolean isKnown(int type) {
-        return !AttributeType.name(type).startsWith("0x");
+        return AttributeType.isKnown(type);
     }
 
     /**

@@ -52,7 +52,7 @@ public final class BindingCheck {
         }
     }
 
-    static String format(java.net.InetSocketAddress a) {
+    public static String format(java.net.InetSocketAddress a) {
         String h = a.getAddress().getHostAddress();
         return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
     }

@@ -2,7 +2,6 @@ package org.turnctl.probe.client;
 
 import java.io.Closeable;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
@@ -233,8 +232,5 @@ public final class StunClient implements Closeable {
         if (tcp != null) {
             tcp.close();
         }
-    }
-
-    static void unused() throws EOFException {
     }
 }

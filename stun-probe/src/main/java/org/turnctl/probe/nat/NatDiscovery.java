@@ -1,7 +1,6 @@
 package org.turnctl.probe.nat;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -87,7 +86,7 @@ public final class NatDiscovery {
             }
         }
         Boolean hairpinning = noNat ? null : hairpin(m1, negative);
-        return new NatReport(mapping, filtering, classic(mapping, filtering), format(m1), hairpinning);
+        return new NatReport(mapping, filtering, classic(mapping, filtering), org.turnctl.probe.check.BindingCheck.format(m1), hairpinning);
     }
 
     /** RFC 5780 section 4.5: a Binding request sent to our own mapped address comes back to us. */
@@ -187,14 +186,5 @@ public final class NatDiscovery {
 
     private static byte[] encode(StunMessage m) {
         return StunCodec.toBytes(m, Protection.NONE);
-    }
-
-    static String format(InetSocketAddress a) {
-        String h = a.getAddress().getHostAddress();
-        return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
-    }
-
-    static InetAddress unused() {
-        return null;
     }
 }

@@ -1,12 +1,11 @@
 package org.turnctl.server.allocation;
 
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Allocations per user and in total, server-wide; touched on allocate and delete only. */
 public final class Quotas {
     private final int perUser;
     private final int total;
-    private final ConcurrentHashMap<String, Integer> byUser = new ConcurrentHashMap<>();
+    private final java.util.HashMap<String, Integer> byUser = new java.util.HashMap<>();
     private int count;
 
     /** @param perUser 0 for no limit; @param total 0 for no limit */

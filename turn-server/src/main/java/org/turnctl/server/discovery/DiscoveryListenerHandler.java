@@ -3,7 +3,6 @@ package org.turnctl.server.discovery;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
-import java.net.InetSocketAddress;
 import org.turnctl.stun.Demux;
 import org.turnctl.stun.MessageType;
 import org.turnctl.stun.StunCodec;
@@ -34,16 +33,12 @@ public final class DiscoveryListenerHandler extends SimpleChannelInboundHandler<
             return;
         }
         if (msg.type().equals(MessageType.BINDING_REQUEST)) {
-            discovery.answer(msg, unmapped(packet.sender()), ip, port, ctx.channel());
+            discovery.answer(msg, org.turnctl.server.Addresses.unmapped(packet.sender()), ip, port, ctx.channel());
         }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // ICMP errors and the like: a listener outlives them.
-    }
-
-    private static InetSocketAddress unmapped(InetSocketAddress a) {
-        return a;
     }
 }

@@ -10,8 +10,6 @@ import org.turnctl.stun.Method;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.attr.AttributeType;
 import org.turnctl.stun.attr.ErrorCode;
-import org.turnctl.stun.attr.MessageIntegrity;
-import org.turnctl.stun.attr.MessageIntegritySha256;
 import org.turnctl.stun.attr.Nonce;
 import org.turnctl.stun.attr.Realm;
 import org.turnctl.stun.attr.UnknownAttributes;
@@ -78,7 +76,7 @@ public final class RequestDispatcher {
         boolean hasSha1 = req.has(AttributeType.MESSAGE_INTEGRITY);
         boolean hasSha256 = req.has(AttributeType.MESSAGE_INTEGRITY_SHA256);
         if (!hasSha1 && !hasSha256) {
-            throw new Challenge(401, false);
+            throw new Challenge(401);
         }
         String username = Username.from(req).map(Username::value).orElse(null);
         String realm = Realm.from(req).map(Realm::value).orElse(null);
@@ -90,12 +88,12 @@ public final class RequestDispatcher {
         NonceService.Verdict verdict = server.nonces().check(nonce, ctx.fiveTuple().client().getAddress(), ctx.now());
         if (verdict != NonceService.Verdict.VALID) {
             server.metrics().authFailure("stale_nonce");
-            throw new Challenge(438, false);
+            throw new Challenge(438);
         }
         Credential credential = server.authenticator().lookup(username, server.config().realm(), ctx.now());
         if (credential == null) {
             server.metrics().authFailure("unknown_user");
-            throw new Challenge(401, false);
+            throw new Challenge(401);
         }
         for (byte[] key : credential.keys()) {
             boolean ok = hasSha256 ? Integrity.verifySha256(req, key) : Integrity.verify(req, key);
@@ -105,7 +103,7 @@ public final class RequestDispatcher {
             }
         }
         server.metrics().authFailure("bad_integrity");
-        throw new Challenge(401, false);
+        throw new Challenge(401);
     }
 
     private static void rejectUnknownAttributes(StunMessage req) {
@@ -137,7 +135,7 @@ public final class RequestDispatcher {
     static final class Challenge extends TurnException {
         private static final long serialVersionUID = 1L;
 
-        Challenge(int code, boolean unused) {
+        Challenge(int code) {
             super(code, defaultReason(code));
         }
     }
