@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
-import org.turnctl.server.ServerConfig;
-import org.turnctl.server.TimeSource;
+import org.turnctl.server.config.ServerConfig;
+import org.turnctl.server.config.TimeSource;
 import org.turnctl.server.TurnServer;
 import org.turnctl.server.auth.UsersFile;
 import org.turnctl.server.metrics.Operations;
@@ -173,7 +173,7 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("turnctl serve: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        ops.relayPortsInUse(() -> server.context().ports().inUse());
+        ops.relayPortsInUse(() -> server.relayPortsInUse());
         ops.ready(true);
         if (ops.address() != null) {
             LoggerFactory.getLogger("turnctl.server").info("metrics and health on http://{}/metrics, /healthz, /readyz",

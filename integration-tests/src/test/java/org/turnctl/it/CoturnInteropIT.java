@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.turnctl.server.ServerConfig;
-import org.turnctl.server.TimeSource;
+import org.turnctl.server.config.ServerConfig;
+import org.turnctl.server.config.TimeSource;
 import org.turnctl.server.TurnServer;
 import org.turnctl.stun.Integrity;
 

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.turnctl.probe.IceServerUri;
 import org.turnctl.probe.client.StunClient;
 import org.turnctl.probe.client.TurnClient;
-import org.turnctl.server.ServerConfig;
-import org.turnctl.server.TimeSource;
+import org.turnctl.server.config.ServerConfig;
+import org.turnctl.server.config.TimeSource;
 import org.turnctl.server.TurnServer;
 import org.turnctl.server.metrics.MicrometerTurnMetrics;
 import org.turnctl.server.metrics.Operations;
@@ -57,7 +57,7 @@ class MetricsIT {
             TurnServer server = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
                     List.of(), Map.of(), 49152, 65535, REALM, Map.of("alice", Integrity.longTermKeyMd5("alice", REALM, "pw")),
                     List.of(), List.of(), List.of(), true, 0, 0, 3600, 600, false, 2, null, TimeSource.SYSTEM), ops.metrics());
-            ops.relayPortsInUse(() -> server.context().ports().inUse());
+            ops.relayPortsInUse(() -> server.relayPortsInUse());
             ops.ready(true);
             try {
                 assertEquals(200, status(http, at, "/readyz"));

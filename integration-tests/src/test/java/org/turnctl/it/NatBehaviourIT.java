@@ -24,8 +24,8 @@ import org.turnctl.probe.check.ProbeOptions;
 import org.turnctl.probe.nat.NatCheck;
 import org.turnctl.probe.nat.NatReport;
 import org.turnctl.probe.report.TargetReport;
-import org.turnctl.server.ServerConfig;
-import org.turnctl.server.TimeSource;
+import org.turnctl.server.config.ServerConfig;
+import org.turnctl.server.config.TimeSource;
 import org.turnctl.server.TurnServer;
 import org.turnctl.stun.Integrity;
 

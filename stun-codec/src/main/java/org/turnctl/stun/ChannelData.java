@@ -81,17 +81,48 @@ public final class ChannelData extends DefaultByteBufHolder {
      * reference; the caller still releases this ChannelData.
      */
     public ByteBuf toWire(ByteBufAllocator alloc, boolean stream) {
-        ByteBuf payload = content();
+        return wire(alloc, channelNumber, content(), stream);
+    }
+
+    /**
+     * ChannelData for {@code payload} on the wire, without copying it and without a
+     * {@link ChannelData} object (the relay's peer-to-client path): header, the payload retained
+     * once, and on streams zero padding to 4 bytes (RFC 8656 section 12.5). The caller keeps its
+     * own reference to {@code payload}.
+     */
+    public static ByteBuf wire(ByteBufAllocator alloc, int channelNumber, ByteBuf payload, boolean stream) {
         int length = payload.readableBytes();
-        int pad = stream ? (4 - (length & 3)) & 3 : 0;
-        ByteBuf header = alloc.buffer(HEADER_LENGTH);
+        ByteBuf header = alloc.directBuffer(HEADER_LENGTH);
         header.writeShort(channelNumber).writeShort(length);
-        CompositeByteBuf composite = alloc.compositeBuffer(3);
-        composite.addComponents(true, header, payload.retainedSlice());
+        return withPadding(alloc, header, payload, stream ? (4 - (length & 3)) & 3 : 0);
+    }
+
+    /** header + retained payload + {@code pad} zero bytes, as one composite (header ownership passes). */
+    static ByteBuf withPadding(ByteBufAllocator alloc, ByteBuf header, ByteBuf payload, int pad) {
+        CompositeByteBuf out = alloc.compositeDirectBuffer(3);
+        out.addComponents(true, header, payload.retain());
         if (pad > 0) {
-            composite.addComponent(true, alloc.buffer(pad).writeZero(pad));
+            out.addComponent(true, alloc.directBuffer(pad).writeZero(pad));
         }
-        return composite;
+        return out;
+    }
+
+    /**
+     * The payload length of the ChannelData message at the reader index, read in place; -1 when
+     * the header is truncated or the length runs past the readable bytes (RFC 8656 section 12.4:
+     * such a message is discarded). Bytes after the payload are padding and are ignored.
+     */
+    public static int payloadLength(ByteBuf in) {
+        if (in.readableBytes() < HEADER_LENGTH) {
+            return -1;
+        }
+        int length = in.getUnsignedShort(in.readerIndex() + 2);
+        return length > in.readableBytes() - HEADER_LENGTH ? -1 : length;
+    }
+
+    /** The channel number of the ChannelData message at the reader index (at least 4 bytes readable). */
+    public static int channelNumber(ByteBuf in) {
+        return in.getUnsignedShort(in.readerIndex());
     }
 
     /** Writes header, payload and (on streams) padding into {@code out}, copying the payload. */

@@ -1,5 +1,7 @@
 package org.turnctl.server;
 
+import org.turnctl.server.config.TimeSource;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock tests move by hand. */

@@ -1,5 +1,7 @@
 package org.turnctl.server;
 
+import org.turnctl.server.config.ServerConfig;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

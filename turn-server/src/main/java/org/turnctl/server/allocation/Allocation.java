@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import org.turnctl.server.relay.ClientSink;
+import org.turnctl.server.metrics.TurnMetrics;
 
 /**
  * One allocation (RFC 8656 section 2.2): a relay socket, its permissions and channels, its
@@ -22,8 +22,10 @@ public final class Allocation {
     private final Channel relayChannel;
     private final InetSocketAddress relayAddress;
     private final InetSocketAddress advertisedAddress;
-    private final java.util.function.Consumer<String> onDelete;
-    private final org.turnctl.server.metrics.TurnMetrics metrics;
+    private final AllocationManager owner;
+    private final AllocationSlot slot;
+    private final LoopAllocations loop;
+    private final TurnMetrics metrics;
     private long expiresAt;
     private boolean deleted;
 
@@ -31,16 +33,20 @@ public final class Allocation {
     private final Map<Integer, ChannelBinding> channelsByNumber = new HashMap<>();
     private final Map<InetSocketAddress, ChannelBinding> channelsByPeer = new HashMap<>();
 
-    // Traffic counters for the delete log line (and later metrics). Loop-confined longs.
-    public long packetsToPeer;
-    public long bytesToPeer;
-    public long packetsToClient;
-    public long bytesToClient;
+    // Traffic for the delete log line. Loop-confined, so plain longs.
+    private long packetsToPeer;
+    private long bytesToPeer;
+    private long packetsToClient;
+    private long bytesToClient;
 
-    public Allocation(FiveTuple fiveTuple, String username, String quotaUser, byte[] key, ClientSink client,
+    /** Built by {@link AllocationManager#create}, which also registers it. */
+    Allocation(FiveTuple fiveTuple, String username, String quotaUser, byte[] key, ClientSink client,
             Channel relayChannel, InetSocketAddress relayAddress, InetSocketAddress advertisedAddress,
-            long expiresAt, org.turnctl.server.metrics.TurnMetrics metrics, java.util.function.Consumer<String> onDelete) {
-        this.metrics = metrics;
+            long expiresAt, AllocationManager owner, AllocationSlot slot, LoopAllocations loop) {
+        this.owner = owner;
+        this.slot = slot;
+        this.loop = loop;
+        this.metrics = owner.metrics();
         this.fiveTuple = fiveTuple;
         this.username = username;
         this.quotaUser = quotaUser;
@@ -50,11 +56,47 @@ public final class Allocation {
         this.relayAddress = relayAddress;
         this.advertisedAddress = advertisedAddress;
         this.expiresAt = expiresAt;
-        this.onDelete = onDelete;
     }
 
-    public org.turnctl.server.metrics.TurnMetrics metrics() {
+    /** The server's metrics recorder, for the data path's per-packet counts. */
+    public TurnMetrics metrics() {
         return metrics;
+    }
+
+    AllocationSlot slot() {
+        return slot;
+    }
+
+    LoopAllocations loop() {
+        return loop;
+    }
+
+    /** One datagram of {@code bytes} relayed client to peer. */
+    public void countToPeer(int bytes) {
+        packetsToPeer++;
+        bytesToPeer += bytes;
+    }
+
+    /** One datagram of {@code bytes} relayed peer to client. */
+    public void countToClient(int bytes) {
+        packetsToClient++;
+        bytesToClient += bytes;
+    }
+
+    public long packetsToPeer() {
+        return packetsToPeer;
+    }
+
+    public long bytesToPeer() {
+        return bytesToPeer;
+    }
+
+    public long packetsToClient() {
+        return packetsToClient;
+    }
+
+    public long bytesToClient() {
+        return bytesToClient;
     }
 
     public FiveTuple fiveTuple() {
@@ -109,12 +151,12 @@ public final class Allocation {
      * peer is one of this server's own relay sockets ({@link Permission#relayOnly()}) admits
      * relay ports in use only, so that it does not open the relay host's other services.
      */
-    public boolean permits(InetSocketAddress peer, long now, PortPool relayPorts) {
+    public boolean permits(InetSocketAddress peer, long now) {
         Permission p = permissions.get(peer.getAddress());
         if (p == null || p.until() < now) {
             return false;
         }
-        return !p.relayOnly() || relayPorts.isInUse(peer.getPort());
+        return !p.relayOnly() || owner.ports().isInUse(peer.getPort());
     }
 
     /** True when some permission for the peer's IP is in force (RFC 8656 section 9: IP only). */
@@ -204,7 +246,7 @@ public final class Allocation {
         }
     }
 
-    /** Closes the relay socket and hands the port and quota back, once; the reason goes to the log. */
+    /** Closes the relay socket and hands port, quota and slot back, once; the reason goes to the log. */
     public void delete(String reason) {
         if (deleted) {
             return;
@@ -216,6 +258,6 @@ public final class Allocation {
         permissions.clear();
         channelsByNumber.clear();
         channelsByPeer.clear();
-        onDelete.accept(reason);
+        owner.deleted(this, reason);
     }
 }

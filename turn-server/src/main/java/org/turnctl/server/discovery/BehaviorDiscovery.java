@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.List;
+import org.turnctl.server.metrics.TurnMetrics;
 import org.turnctl.stun.Fingerprint;
 import org.turnctl.stun.Protection;
 import org.turnctl.stun.StunCodec;
@@ -29,11 +30,17 @@ import org.turnctl.stun.attr.XorMappedAddress;
  * is returned only when asked for, and never makes the response larger than the request.
  */
 public final class BehaviorDiscovery {
+    /** Which of the four sockets: IP index (0 is A1, 1 is A2) and port index (0 is P1, 1 is P2). */
+    public record Position(int ip, int port) {
+        /** A1:P1, the primary listener, which also relays. */
+        public static final Position PRIMARY = new Position(0, 0);
+    }
+
     private final InetSocketAddress[][] addresses = new InetSocketAddress[2][2];
     private final Channel[][] channels = new Channel[2][2];
-    private final org.turnctl.server.metrics.TurnMetrics metrics;
+    private final TurnMetrics metrics;
 
-    public BehaviorDiscovery(org.turnctl.server.metrics.TurnMetrics metrics) {
+    public BehaviorDiscovery(TurnMetrics metrics) {
         this.metrics = metrics;
     }
 
@@ -48,8 +55,10 @@ public final class BehaviorDiscovery {
         return addresses[ip][port];
     }
 
-    /** Answers a Binding request received on socket (ip, port). Never throws. */
-    public void answer(StunMessage req, InetSocketAddress client, int ip, int port, Channel receivedOn) {
+    /** Answers a Binding request received on the socket at {@code at}. Never throws. */
+    public void answer(StunMessage req, InetSocketAddress client, Position at, Channel receivedOn) {
+        int ip = at.ip();
+        int port = at.port();
         metrics.bindingRequest();
         List<Integer> unknown = req.unknownComprehensionRequired();
         if (!unknown.isEmpty()) {

@@ -3,6 +3,7 @@ package org.turnctl.server.handler;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import org.turnctl.server.allocation.Allocation;
+import org.turnctl.server.allocation.AllocationManager;
 
 /** Checks shared by the handlers that act on an existing allocation. */
 final class Allocations {
@@ -10,7 +11,11 @@ final class Allocations {
     private Allocations() {
     }
 
-    /** The 5-tuple's allocation, or 437; and the same user that created it, or 441. */
+    /**
+     * RFC 8656 section 5: the 5-tuple's allocation, or 437 (Allocation Mismatch); and a request
+     * "that does not use the same username as used to create the allocation ... MUST be rejected
+     * with a 441 (Wrong Credentials) error".
+     */
     static Allocation require(RequestContext ctx) {
         Allocation a = ctx.slot().get();
         if (a == null || a.isDeleted()) {
@@ -23,24 +28,22 @@ final class Allocations {
     }
 
     /**
-     * RFC 8656 sections 9.1 and 11.1: a peer of the other family than the relay gets 443, which
-     * is checked before the peer policy's 403 (shared/DESIGN.md).
-     */
-    /**
+     * Peer checks of CreatePermission and ChannelBind, in this order: a peer of the other family
+     * than the relay gets 443 (RFC 8656 sections 10.2 and 12.2), then the peer policy's 403.
      * Returns true when the peer is allowed only as one of this server's own relay sockets
-     * (relay-to-relay on one server, even with a private relay address): the peer's IP is a
-     * relay IP and its port is a relay port in use. Such a permission admits relay ports only.
+     * (relay-to-relay on one server, even with a private relay address): such a permission admits
+     * relay ports in use only.
      */
-    static boolean checkPeer(RequestContext ctx, Allocation a, InetSocketAddress peer) {
+    static boolean checkPeer(RequestContext ctx, AllocationManager allocations, Allocation a, InetSocketAddress peer) {
         boolean relayV4 = a.relayAddress().getAddress() instanceof Inet4Address;
         boolean peerV4 = peer.getAddress() instanceof Inet4Address;
         if (relayV4 != peerV4) {
             throw new TurnException(443, "peer address family differs from the relay's");
         }
-        if (ctx.server().policy().isAllowed(peer.getAddress())) {
+        if (ctx.settings().policy().isAllowed(peer.getAddress())) {
             return false;
         }
-        if (ctx.server().isOwnRelay(peer)) {
+        if (allocations.isOwnRelay(peer)) {
             return true;
         }
         throw new TurnException(403, "peer refused by policy");

@@ -18,9 +18,9 @@ final class BindingHandler {
     private BindingHandler() {
     }
 
-    static void handle(RequestContext ctx) {
+    static void handle(RequestContext ctx, org.turnctl.server.metrics.TurnMetrics metrics) {
         StunMessage req = ctx.request();
-        ctx.server().metrics().bindingRequest();
+        metrics.bindingRequest();
         // Until RFC 5780 behaviour discovery exists, a request to answer from another address is
         // one we cannot honour: 420 naming CHANGE-REQUEST, which RFC 5780 clients read as "no".
         ChangeRequest change = ChangeRequest.from(req).orElse(null);

@@ -3,49 +3,53 @@ package org.turnctl.server.handler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
-import org.turnctl.server.LoopState;
-import org.turnctl.server.ServerContext;
+import java.util.Locale;
+import org.turnctl.server.allocation.AllocationSlot;
+import org.turnctl.server.allocation.ClientSink;
 import org.turnctl.server.allocation.FiveTuple;
 import org.turnctl.server.auth.Credential;
-import org.turnctl.server.relay.ClientSink;
+import org.turnctl.server.config.Settings;
+import org.turnctl.server.metrics.TurnMetrics;
+import org.turnctl.stun.Fingerprint;
 import org.turnctl.stun.Protection;
 import org.turnctl.stun.StunCodec;
 import org.turnctl.stun.StunMessage;
 
-/** One request being handled: who sent it, how it authenticated, and how to answer. */
+/**
+ * One request being handled: who sent it, the settings snapshot it is judged by (read once, so a
+ * reload in the middle cannot mix old and new), how it authenticated, and how to answer.
+ */
 public final class RequestContext {
-    private final ServerContext server;
-    private final LoopState loop;
+    private final Settings settings;
     private final EventLoop eventLoop;
     private final StunMessage request;
     private final FiveTuple fiveTuple;
     private final ClientSink sink;
     private final AllocationSlot slot;
     private final long now;
+    private final TransactionCache transactions;
+    private final TurnMetrics metrics;
     private final long startNanos = System.nanoTime();
     private Credential credential;
     private byte[] key;
     private boolean answerSha1;
     private boolean answerSha256;
 
-    public RequestContext(ServerContext server, EventLoop eventLoop, StunMessage request, FiveTuple fiveTuple,
-            ClientSink sink, AllocationSlot slot) {
-        this.server = server;
+    RequestContext(Settings settings, EventLoop eventLoop, StunMessage request, FiveTuple fiveTuple, ClientSink sink,
+            AllocationSlot slot, long now, TransactionCache transactions, TurnMetrics metrics) {
+        this.settings = settings;
         this.eventLoop = eventLoop;
-        this.loop = server.loop(eventLoop);
         this.request = request;
         this.fiveTuple = fiveTuple;
         this.sink = sink;
         this.slot = slot;
-        this.now = server.now();
+        this.now = now;
+        this.transactions = transactions;
+        this.metrics = metrics;
     }
 
-    public ServerContext server() {
-        return server;
-    }
-
-    public LoopState loop() {
-        return loop;
+    public Settings settings() {
+        return settings;
     }
 
     public EventLoop eventLoop() {
@@ -80,6 +84,10 @@ public final class RequestContext {
         return key;
     }
 
+    TransactionCache transactions() {
+        return transactions;
+    }
+
     void authenticated(Credential credential, byte[] key, boolean sha1, boolean sha256) {
         this.credential = credential;
         this.key = key;
@@ -90,7 +98,7 @@ public final class RequestContext {
     /**
      * Sends a response: integrity-protected with the request's key when it authenticated (with
      * the same integrity attribute(s) it used), FINGERPRINT when the request had one; remembered
-     * for retransmissions when authenticated.
+     * for retransmissions when authenticated (RFC 8489 section 6.3.4).
      */
     public void respond(StunMessage response) {
         Protection p = Protection.NONE;
@@ -102,14 +110,13 @@ public final class RequestContext {
                 p = p.withIntegritySha256(key);
             }
         }
-        if (org.turnctl.stun.Fingerprint.isPresent(request) && !request.isLegacy()) {
+        if (Fingerprint.isPresent(request) && !request.isLegacy()) {
             p = p.withFingerprint();
         }
-        server.metrics().requestDuration(request.method().name().toLowerCase(java.util.Locale.ROOT),
-                System.nanoTime() - startNanos);
+        metrics.requestDuration(request.method().name().toLowerCase(Locale.ROOT), System.nanoTime() - startNanos);
         ByteBuf out = StunCodec.encode(response, p, sink.alloc());
         if (key != null) {
-            loop.transactions().put(fiveTuple.client(), request.transactionId(), ByteBufUtil.getBytes(out), now);
+            transactions.put(fiveTuple.client(), request.transactionId(), ByteBufUtil.getBytes(out), now);
         }
         sink.send(out);
     }

@@ -1,15 +1,27 @@
 package org.turnctl.server.handler;
 
+import io.netty.channel.EventLoop;
 import java.util.List;
-import org.turnctl.server.ServerContext;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.turnctl.server.allocation.AllocationManager;
+import org.turnctl.server.allocation.AllocationSlot;
+import org.turnctl.server.allocation.ClientSink;
+import org.turnctl.server.allocation.FiveTuple;
 import org.turnctl.server.auth.Credential;
 import org.turnctl.server.auth.NonceService;
+import org.turnctl.server.config.Settings;
+import org.turnctl.server.config.TimeSource;
+import org.turnctl.server.metrics.TurnMetrics;
+import org.turnctl.server.relay.RelaySockets;
 import org.turnctl.stun.Integrity;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.Method;
 import org.turnctl.stun.StunMessage;
-import org.turnctl.stun.attr.AttributeType;
 import org.turnctl.stun.attr.ErrorCode;
+import org.turnctl.stun.attr.MessageIntegrity;
+import org.turnctl.stun.attr.MessageIntegritySha256;
 import org.turnctl.stun.attr.Nonce;
 import org.turnctl.stun.attr.Realm;
 import org.turnctl.stun.attr.UnknownAttributes;
@@ -22,79 +34,107 @@ import org.turnctl.stun.attr.Username;
  * anywhere becomes an error response here, and only here.
  */
 public final class RequestDispatcher {
-    private final ServerContext server;
-    private final AllocateHandler allocate = new AllocateHandler();
-    private final RefreshHandler refresh = new RefreshHandler();
-    private final CreatePermissionHandler createPermission = new CreatePermissionHandler();
-    private final ChannelBindHandler channelBind = new ChannelBindHandler();
-
-    public RequestDispatcher(ServerContext server) {
-        this.server = server;
+    /** The handler of one TURN method. */
+    @FunctionalInterface
+    interface MethodHandler {
+        void handle(RequestContext ctx);
     }
 
-    public void handle(RequestContext ctx) {
-        StunMessage req = ctx.request();
+    private final AtomicReference<Settings> settings;
+    private final NonceService nonces;
+    private final TurnMetrics metrics;
+    private final TimeSource clock;
+    private final Map<Method, MethodHandler> turnMethods;
+    private final Map<EventLoop, TransactionCache> transactions = new ConcurrentHashMap<>();
+
+    public RequestDispatcher(AtomicReference<Settings> settings, NonceService nonces, AllocationManager allocations,
+            RelaySockets relaySockets, TimeSource clock) {
+        this.settings = settings;
+        this.nonces = nonces;
+        this.metrics = allocations.metrics();
+        this.clock = clock;
+        this.turnMethods = Map.of(
+                Method.ALLOCATE, new AllocateHandler(allocations, relaySockets)::handle,
+                Method.REFRESH, new RefreshHandler()::handle,
+                Method.CREATE_PERMISSION, new CreatePermissionHandler(allocations)::handle,
+                Method.CHANNEL_BIND, new ChannelBindHandler(allocations)::handle);
+    }
+
+    /** Handles one decoded message from a client on the calling event loop. */
+    public void handle(StunMessage req, FiveTuple fiveTuple, ClientSink sink, AllocationSlot slot, EventLoop loop) {
         if (req.messageClass() != MessageClass.REQUEST) {
-            return; // indications other than Send, and responses, are not for a server
+            return; // indications other than Send (the data path's), and responses, are not for a server
         }
+        RequestContext ctx = new RequestContext(settings.get(), loop, req, fiveTuple, sink, slot, clock.nowMillis(),
+                transactions(loop), metrics);
         try {
             if (req.method().equals(Method.BINDING)) {
                 rejectUnknownAttributes(req);
-                BindingHandler.handle(ctx);
+                BindingHandler.handle(ctx, metrics);
                 return;
             }
-            if (!isTurnMethod(req.method())) {
+            MethodHandler handler = turnMethods.get(req.method());
+            if (handler == null) {
                 throw new TurnException(400, "unknown method " + req.method());
             }
-            byte[] cached = ctx.loop().transactions().get(ctx.fiveTuple().client(), req.transactionId(), ctx.now());
+            byte[] cached = ctx.transactions().get(fiveTuple.client(), req.transactionId(), ctx.now());
             if (cached != null) {
-                ctx.sink().send(ctx.sink().alloc().buffer(cached.length).writeBytes(cached));
+                sink.send(sink.alloc().buffer(cached.length).writeBytes(cached));
                 return;
             }
             authenticate(ctx);
             rejectUnknownAttributes(req);
-            switch (req.method().code()) {
-                case 0x003 -> allocate.handle(ctx);
-                case 0x004 -> refresh.handle(ctx);
-                case 0x008 -> createPermission.handle(ctx);
-                case 0x009 -> channelBind.handle(ctx);
-                default -> throw new TurnException(400, "unsupported method " + req.method());
-            }
+            handler.handle(ctx);
         } catch (TurnException e) {
             fail(ctx, e);
         }
     }
 
-    private static boolean isTurnMethod(Method m) {
-        return m.equals(Method.ALLOCATE) || m.equals(Method.REFRESH) || m.equals(Method.CREATE_PERMISSION)
-                || m.equals(Method.CHANNEL_BIND);
+    private TransactionCache transactions(EventLoop loop) {
+        return transactions.computeIfAbsent(loop, l -> new TransactionCache());
+    }
+
+    /** Forgets cached responses older than a client retransmits; call on {@code loop}. */
+    public void sweep(EventLoop loop, long now) {
+        transactions(loop).sweep(now);
     }
 
     /** RFC 8489 section 9.2.4, long-term credentials, as the server. */
     private void authenticate(RequestContext ctx) {
         StunMessage req = ctx.request();
-        boolean hasSha1 = req.has(AttributeType.MESSAGE_INTEGRITY);
-        boolean hasSha256 = req.has(AttributeType.MESSAGE_INTEGRITY_SHA256);
+        boolean hasSha1 = req.has(MessageIntegrity.TYPE);
+        boolean hasSha256 = req.has(MessageIntegritySha256.TYPE);
+        // "If the message does not contain a MESSAGE-INTEGRITY or MESSAGE-INTEGRITY-SHA256
+        // attribute, the server MUST generate an error response with an error code of 401."
         if (!hasSha1 && !hasSha256) {
             throw new Challenge(401);
         }
+        // "If the message contains a MESSAGE-INTEGRITY or a MESSAGE-INTEGRITY-SHA256 attribute,
+        // but is missing either the USERNAME or USERHASH, REALM, or NONCE attribute, the server
+        // MUST generate an error response with an error code of 400."
         String username = Username.from(req).map(Username::value).orElse(null);
         String realm = Realm.from(req).map(Realm::value).orElse(null);
         String nonce = Nonce.from(req).map(Nonce::value).orElse(null);
         if (username == null || realm == null || nonce == null) {
-            server.metrics().authFailure("bad_request");
+            metrics.authFailure("bad_request");
             throw new TurnException(400, "integrity without USERNAME, REALM and NONCE");
         }
-        NonceService.Verdict verdict = server.nonces().check(nonce, ctx.fiveTuple().client().getAddress(), ctx.now());
-        if (verdict != NonceService.Verdict.VALID) {
-            server.metrics().authFailure("stale_nonce");
+        // "If the NONCE is no longer valid, the server MUST generate an error response with an
+        // error code of 438."
+        if (nonces.check(nonce, ctx.fiveTuple().client().getAddress(), ctx.now()) != NonceService.Verdict.VALID) {
+            metrics.authFailure("stale_nonce");
             throw new Challenge(438);
         }
-        Credential credential = server.authenticator().lookup(username, server.config().realm(), ctx.now());
+        // "If the value of the USERNAME attribute is not valid, the server MUST generate an error
+        // response with an error code of 401."
+        Credential credential = ctx.settings().authenticator().lookup(username, ctx.settings().realm(), ctx.now());
         if (credential == null) {
-            server.metrics().authFailure("unknown_user");
+            metrics.authFailure("unknown_user");
             throw new Challenge(401);
         }
+        // "Using the password associated with the username in the USERNAME attribute, compute
+        // the value for the message integrity ... If the resulting value does not match ... 401."
+        // Integrity.verify compares in constant time.
         for (byte[] key : credential.keys()) {
             boolean ok = hasSha256 ? Integrity.verifySha256(req, key) : Integrity.verify(req, key);
             if (ok) {
@@ -102,7 +142,7 @@ public final class RequestDispatcher {
                 return;
             }
         }
-        server.metrics().authFailure("bad_integrity");
+        metrics.authFailure("bad_integrity");
         throw new Challenge(401);
     }
 
@@ -114,17 +154,17 @@ public final class RequestDispatcher {
     }
 
     private void fail(RequestContext ctx, TurnException e) {
-        boolean plainChallenge = e.code() == 401 && !ctx.request().has(AttributeType.MESSAGE_INTEGRITY)
-                && !ctx.request().has(AttributeType.MESSAGE_INTEGRITY_SHA256);
-        if (ctx.request().method().equals(Method.ALLOCATE) && !plainChallenge) {
+        StunMessage req = ctx.request();
+        boolean plainChallenge = e.code() == 401 && !req.has(MessageIntegrity.TYPE) && !req.has(MessageIntegritySha256.TYPE);
+        if (req.method().equals(Method.ALLOCATE) && !plainChallenge) {
             // The first 401 of every client is the challenge, not a failure: counting it would put
             // the ok/all ratio near 50% on a healthy server.
-            server.metrics().allocateResult(String.valueOf(e.code()));
+            metrics.allocateResult(String.valueOf(e.code()));
         }
-        StunMessage.Builder b = ctx.request().errorResponse().add(new ErrorCode(e.code(), ""));
+        StunMessage.Builder b = req.errorResponse().add(new ErrorCode(e.code(), ""));
         if (e instanceof Challenge) {
-            b.add(new Realm(server.config().realm()));
-            b.add(new Nonce(server.nonces().issue(ctx.fiveTuple().client().getAddress(), ctx.now())));
+            b.add(new Realm(ctx.settings().realm()));
+            b.add(new Nonce(nonces.issue(ctx.fiveTuple().client().getAddress(), ctx.now())));
         } else if (e instanceof UnknownAttributesException u) {
             b.add(new UnknownAttributes(u.types));
         }
@@ -140,6 +180,7 @@ public final class RequestDispatcher {
         }
     }
 
+    /** 420 with UNKNOWN-ATTRIBUTES listing the types (RFC 8489 section 6.3.1). */
     static final class UnknownAttributesException extends TurnException {
         private static final long serialVersionUID = 1L;
         final transient List<Integer> types;

@@ -27,14 +27,13 @@ public final class MicrometerTurnMetrics implements TurnMetrics {
     public static final List<String> ALLOCATE_RESULTS = List.of("ok", "400", "401", "403", "420", "437", "438", "440",
             "441", "442", "443", "486", "508");
     public static final List<String> AUTH_FAILURES = List.of("bad_request", "stale_nonce", "unknown_user", "bad_integrity");
-    public static final List<String> DROP_REASONS = List.of("no_allocation", "no_permission", "no_channel", "malformed",
-            "unknown_attribute", "dont_fragment", "not_stun");
+    public static final List<String> DROP_REASONS = java.util.Arrays.stream(DropReason.values()).map(DropReason::label).toList();
     public static final List<String> METHODS = List.of("binding", "allocate", "refresh", "createpermission", "channelbind");
 
     private final Map<String, AtomicLong> allocations = new HashMap<>();
     private final Map<String, Counter> allocateResults = new HashMap<>();
     private final Map<String, Counter> authFailures = new HashMap<>();
-    private final Map<String, Counter> drops = new HashMap<>();
+    private final Map<DropReason, Counter> drops = new java.util.EnumMap<>(DropReason.class);
     private final Map<String, Timer> durations = new HashMap<>();
     private final AtomicLong permissions = new AtomicLong();
     private final AtomicLong channels = new AtomicLong();
@@ -60,8 +59,8 @@ public final class MicrometerTurnMetrics implements TurnMetrics {
         for (String r : AUTH_FAILURES) {
             authFailures.put(r, Counter.builder("turn_auth_failures_total").tag("reason", r).register(registry));
         }
-        for (String r : DROP_REASONS) {
-            drops.put(r, Counter.builder("turn_dropped_packets_total").tag("reason", r).register(registry));
+        for (DropReason r : DropReason.values()) {
+            drops.put(r, Counter.builder("turn_dropped_packets_total").tag("reason", r.label()).register(registry));
         }
         for (String m : METHODS) {
             durations.put(m, Timer.builder("turn_request_duration").tag("method", m).publishPercentileHistogram()
@@ -133,11 +132,8 @@ public final class MicrometerTurnMetrics implements TurnMetrics {
     }
 
     @Override
-    public void dropped(String reason) {
-        Counter c = drops.get(reason);
-        if (c != null) {
-            c.increment();
-        }
+    public void dropped(DropReason reason) {
+        drops.get(reason).increment();
     }
 
     @Override

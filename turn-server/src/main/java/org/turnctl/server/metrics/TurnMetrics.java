@@ -31,7 +31,7 @@ public interface TurnMetrics {
     default void relayed(Direction direction, int bytes) {
     }
 
-    default void dropped(String reason) {
+    default void dropped(DropReason reason) {
     }
 
     default void requestDuration(String method, long nanos) {

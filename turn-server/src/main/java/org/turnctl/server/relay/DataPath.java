@@ -1,151 +1,107 @@
 package org.turnctl.server.relay;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
-import java.net.Inet6Address;
-import java.net.InetAddress;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import org.turnctl.server.allocation.Allocation;
 import org.turnctl.server.allocation.ChannelBinding;
-import org.turnctl.server.allocation.PortPool;
+import org.turnctl.server.metrics.DropReason;
 import org.turnctl.server.metrics.TurnMetrics;
-import org.turnctl.stun.StunCodec;
-import org.turnctl.stun.attr.AttributeType;
-import org.turnctl.stun.attr.Attributes;
+import org.turnctl.stun.ChannelData;
+import org.turnctl.stun.SendIndicationReader;
 
 /**
  * Client to peer: ChannelData and Send indications are data, not control. They are read in
- * place, without decoding a message, and the payload goes to the peer as a slice of the
- * received buffer. Anything wrong is dropped silently (RFC 8656 sections 11.2, 12.6): there is
- * no one to answer.
+ * place with the codec's zero-copy readers, and the payload goes to the peer as a slice of the
+ * received buffer, written but not flushed (the transport flushes once per read burst). Anything
+ * wrong is counted and dropped: there is no one to answer (RFC 8656 sections 11.2 and 12.6).
  */
 public final class DataPath {
+    /** One reader per event loop thread: it holds the positions of the packet being read. */
+    private static final FastThreadLocal<SendIndicationReader> READERS = new FastThreadLocal<>() {
+        @Override
+        protected SendIndicationReader initialValue() {
+            return new SendIndicationReader();
+        }
+    };
 
     private DataPath() {
     }
 
-    /** True when the buffer holds a Send indication (method 0x006, class indication: 0x0016). */
-    public static boolean isSendIndication(ByteBuf in) {
-        return in.readableBytes() >= StunCodec.HEADER_LENGTH && in.getUnsignedShort(in.readerIndex()) == 0x0016;
-    }
-
     /**
-     * A ChannelData message from the client; the caller keeps ownership of {@code in}. Returns
-     * the allocation whose relay socket was written (and needs a flush at the end of the read
-     * burst), or null when the message was dropped.
+     * RFC 8656 section 12.6, a ChannelData message from the client ({@code in} stays the caller's).
+     * Returns true when the payload was written to the relay socket and needs a flush.
      */
-    public static Allocation channelData(Allocation a, ByteBuf in, long now) {
-        if (a == null || a.isDeleted()) {
-            return null;
-        }
+    public static boolean channelData(Allocation a, ByteBuf in, long now) {
         TurnMetrics m = a.metrics();
-        if (in.readableBytes() < 4) {
-            m.dropped("malformed");
-            return null;
+        int length = ChannelData.payloadLength(in);
+        if (length < 0) {
+            m.dropped(DropReason.MALFORMED);
+            return false;
         }
-        int at = in.readerIndex();
-        int number = in.getUnsignedShort(at);
-        int length = in.getUnsignedShort(at + 2);
-        if (length > in.readableBytes() - 4) {
-            m.dropped("malformed");
-            return null;
-        }
-        ChannelBinding b = a.channel(number);
+        // "If the ChannelData message is received on a channel that is not bound to any peer, then
+        // the message is silently discarded."
+        ChannelBinding b = a.channel(ChannelData.channelNumber(in));
         if (b == null || b.expiresAt() < now) {
-            m.dropped("no_channel");
-            return null;
+            m.dropped(DropReason.NO_CHANNEL);
+            return false;
         }
+        // A channel binding implies a permission, but the permission can lapse on its own when
+        // the client refreshes only the channel (section 12: both must be refreshed).
         if (!a.hasPermission(b.peer().getAddress(), now)) {
-            m.dropped("no_permission");
-            return null;
+            m.dropped(DropReason.NO_PERMISSION);
+            return false;
         }
-        m.relayed(TurnMetrics.Direction.CLIENT_TO_PEER, length);
-        a.packetsToPeer++;
-        a.bytesToPeer += length;
-        a.relayChannel().write(new DatagramPacket(in.retainedSlice(at + 4, length), b.peer()),
-                a.relayChannel().voidPromise());
-        return a;
+        send(a, m, in.retainedSlice(in.readerIndex() + ChannelData.HEADER_LENGTH, length), b.peer());
+        return true;
     }
 
-    /** A Send indication from the client, as {@link #channelData}: returns the allocation written, or null. */
-    public static Allocation sendIndication(Allocation a, ByteBuf in, long now, PortPool relayPorts) {
-        if (a == null || a.isDeleted()) {
-            return null;
-        }
+    /** RFC 8656 section 11.2, a Send indication from the client; as {@link #channelData}. */
+    public static boolean sendIndication(Allocation a, ByteBuf in, long now) {
         TurnMetrics m = a.metrics();
-        int start = in.readerIndex();
-        int bodyLength = in.getUnsignedShort(start + 2);
-        int end = start + StunCodec.HEADER_LENGTH + bodyLength;
-        if ((bodyLength & 3) != 0 || end > in.writerIndex() || in.getInt(start + 4) != StunCodec.MAGIC_COOKIE) {
-            m.dropped("malformed");
-            return null;
-        }
-        int peerAt = -1;
-        int peerLength = 0;
-        int dataAt = -1;
-        int dataLength = 0;
-        int pos = start + StunCodec.HEADER_LENGTH;
-        while (pos + 4 <= end) {
-            int type = in.getUnsignedShort(pos);
-            int length = in.getUnsignedShort(pos + 2);
-            int next = pos + 4 + ((length + 3) & ~3);
-            if (next > end) {
-                m.dropped("malformed");
-                return null;
+        SendIndicationReader reader = READERS.get();
+        switch (reader.read(in)) {
+            case OK -> {
             }
-            if (type == AttributeType.XOR_PEER_ADDRESS && peerAt < 0) {
-                peerAt = pos + 4;
-                peerLength = length;
-            } else if (type == AttributeType.DATA && dataAt < 0) {
-                dataAt = pos + 4;
-                dataLength = length;
-            } else if (type == AttributeType.DONT_FRAGMENT) {
-                m.dropped("dont_fragment");
-                return null; // cannot set DF here, and RFC 8656 section 11.2 says not to send it then
-            } else if (AttributeType.isComprehensionRequired(type) && !Attributes.isKnown(type)) {
-                m.dropped("unknown_attribute");
-                return null; // unknown comprehension-required attribute in an indication: drop silently
+            // "If the Send indication contains a DONT-FRAGMENT attribute and the server cannot set
+            // the DF bit, the server MUST discard the indication" (this JVM cannot set DF).
+            case DONT_FRAGMENT -> {
+                m.dropped(DropReason.DONT_FRAGMENT);
+                return false;
             }
-            pos = next;
+            // Unknown comprehension-required attributes in an indication: discarded silently.
+            case UNKNOWN_ATTRIBUTE -> {
+                m.dropped(DropReason.UNKNOWN_ATTRIBUTE);
+                return false;
+            }
+            // "If ... the XOR-PEER-ADDRESS or DATA attribute is missing ... discarded."
+            default -> {
+                m.dropped(DropReason.MALFORMED);
+                return false;
+            }
         }
-        if (peerAt < 0 || dataAt < 0) {
-            m.dropped("malformed");
-            return null;
-        }
-        InetSocketAddress peer = xorPeer(in, start, peerAt, peerLength);
+        InetSocketAddress peer = reader.peer(in);
         if (peer == null) {
-            m.dropped("malformed");
-            return null;
+            m.dropped(DropReason.MALFORMED);
+            return false;
         }
-        if (!a.permits(peer, now, relayPorts)) {
-            m.dropped("no_permission");
-            return null;
+        // "... if there is no permission installed for the peer's IP address, the indication is
+        // silently discarded."
+        if (!a.permits(peer, now)) {
+            m.dropped(DropReason.NO_PERMISSION);
+            return false;
         }
-        m.relayed(TurnMetrics.Direction.CLIENT_TO_PEER, dataLength);
-        a.packetsToPeer++;
-        a.bytesToPeer += dataLength;
-        a.relayChannel().write(new DatagramPacket(in.retainedSlice(dataAt, dataLength), peer),
-                a.relayChannel().voidPromise());
-        return a;
+        send(a, m, in.retainedSlice(reader.dataIndex(), reader.dataLength()), peer);
+        return true;
     }
 
-    private static InetSocketAddress xorPeer(ByteBuf in, int start, int at, int length) {
-        int family = in.getUnsignedByte(at + 1);
-        int size = family == 1 ? 4 : family == 2 ? 16 : -1;
-        if (size < 0 || length != 4 + size) {
-            return null;
-        }
-        int port = in.getUnsignedShort(at + 2) ^ (StunCodec.MAGIC_COOKIE >>> 16);
-        byte[] addr = new byte[size];
-        for (int i = 0; i < size; i++) {
-            addr[i] = (byte) (in.getByte(at + 4 + i) ^ in.getByte(start + 4 + i));
-        }
-        try {
-            InetAddress ip = size == 16 ? Inet6Address.getByAddress(null, addr, -1) : InetAddress.getByAddress(addr);
-            return new InetSocketAddress(ip, port);
-        } catch (UnknownHostException e) {
-            return null;
-        }
+    private static void send(Allocation a, TurnMetrics m, ByteBuf payload, InetSocketAddress peer) {
+        int length = payload.readableBytes();
+        m.relayed(TurnMetrics.Direction.CLIENT_TO_PEER, length);
+        a.countToPeer(length);
+        Channel relay = a.relayChannel();
+        relay.write(new DatagramPacket(payload, peer), relay.voidPromise());
     }
 }

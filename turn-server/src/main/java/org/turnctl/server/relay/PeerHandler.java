@@ -1,33 +1,35 @@
 package org.turnctl.server.relay;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ThreadLocalRandom;
-import org.turnctl.server.ServerContext;
 import org.turnctl.server.allocation.Allocation;
 import org.turnctl.server.allocation.ChannelBinding;
-import org.turnctl.stun.StunCodec;
-import org.turnctl.stun.attr.AttributeType;
+import org.turnctl.server.allocation.ClientSink;
+import org.turnctl.server.config.TimeSource;
+import org.turnctl.server.metrics.DropReason;
+import org.turnctl.server.metrics.TurnMetrics;
+import org.turnctl.stun.ChannelData;
+import org.turnctl.stun.DataIndication;
 
 /**
- * Peer to client (RFC 8656 sections 11.3 and 12.6): a datagram on the relay socket from a peer
- * with a permission goes to the client as ChannelData when a channel is bound to that peer,
- * otherwise as a Data indication. The payload is never copied: a small header buffer goes in
- * front of it. Datagrams from peers without a permission are dropped silently. Data never
- * refreshes a permission or channel (RFC 8656 section 12.6).
+ * Peer to client (RFC 8656 sections 11.3 and 12.7), the only handler of a relay socket. A
+ * datagram from a peer with a permission goes to the client as ChannelData when a channel is
+ * bound to that peer, otherwise as a Data indication. The payload is never copied: a small
+ * header buffer goes in front of it. Data never refreshes a permission or channel.
  */
 public final class PeerHandler extends ChannelInboundHandlerAdapter {
-    private final ServerContext server;
+    private final TimeSource clock;
+    private final TurnMetrics metrics;
     private Allocation allocation;
     private boolean pendingFlush;
 
-    public PeerHandler(ServerContext server) {
-        this.server = server;
+    public PeerHandler(TimeSource clock, TurnMetrics metrics) {
+        this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** Called once the allocation exists (the socket is bound before the allocation is built). */
@@ -38,7 +40,7 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof DatagramPacket packet)) {
-            io.netty.util.ReferenceCountUtil.release(msg);
+            ReferenceCountUtil.release(msg);
             return;
         }
         try {
@@ -47,21 +49,24 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             InetSocketAddress peer = packet.sender();
-            long now = server.now();
-            if (!a.permits(peer, now, server.ports())) {
-                server.metrics().dropped("no_permission");
+            long now = clock.nowMillis();
+            // Section 11.3: "... the server MUST check if there is a permission installed ... If no
+            // permission is installed, the UDP datagram is silently discarded."
+            if (!a.permits(peer, now)) {
+                metrics.dropped(DropReason.NO_PERMISSION);
                 return;
             }
             ByteBuf payload = packet.content();
             int length = payload.readableBytes();
             ClientSink client = a.client();
+            // Section 12.7: a channel bound to the peer carries it as ChannelData; otherwise a
+            // Data indication (section 11.3).
             ChannelBinding binding = a.channelFor(peer);
             ByteBuf out = binding != null && binding.expiresAt() >= now
-                    ? channelData(client, binding.number(), payload)
-                    : dataIndication(client.alloc(), peer, payload);
-            server.metrics().relayed(org.turnctl.server.metrics.TurnMetrics.Direction.PEER_TO_CLIENT, length);
-            a.packetsToClient++;
-            a.bytesToClient += length;
+                    ? ChannelData.wire(client.alloc(), binding.number(), payload, client.isStream())
+                    : DataIndication.wire(client.alloc(), peer, payload);
+            metrics.relayed(TurnMetrics.Direction.PEER_TO_CLIENT, length);
+            a.countToClient(length);
             client.write(out);
             pendingFlush = true;
         } finally {
@@ -77,51 +82,6 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
             pendingFlush = false;
             a.client().flush();
         }
-    }
-
-    private static ByteBuf channelData(ClientSink client, int number, ByteBuf payload) {
-        ByteBufAllocator alloc = client.alloc();
-        int length = payload.readableBytes();
-        int pad = client.isStream() ? (4 - (length & 3)) & 3 : 0;
-        ByteBuf header = alloc.directBuffer(4);
-        header.writeShort(number).writeShort(length);
-        CompositeByteBuf out = alloc.compositeDirectBuffer(3);
-        out.addComponents(true, header, payload.retain());
-        if (pad > 0) {
-            out.addComponent(true, alloc.directBuffer(pad).writeZero(pad));
-        }
-        return out;
-    }
-
-    /** A Data indication (RFC 8656 section 11.4): XOR-PEER-ADDRESS and DATA, no integrity. */
-    private static ByteBuf dataIndication(ByteBufAllocator alloc, InetSocketAddress peer, ByteBuf payload) {
-        int length = payload.readableBytes();
-        int pad = (4 - (length & 3)) & 3;
-        byte[] addr = peer.getAddress().getAddress();
-        int peerAttr = 4 + 4 + addr.length;
-        ByteBuf head = alloc.directBuffer(20 + peerAttr + 4);
-        head.writeShort(0x0017); // Data indication
-        head.writeShort(peerAttr + 4 + length + pad);
-        head.writeInt(StunCodec.MAGIC_COOKIE);
-        ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        int t0 = rnd.nextInt();
-        int t1 = rnd.nextInt();
-        int t2 = rnd.nextInt();
-        head.writeInt(t0).writeInt(t1).writeInt(t2);
-        head.writeShort(AttributeType.XOR_PEER_ADDRESS).writeShort(4 + addr.length);
-        head.writeByte(0).writeByte(addr.length == 4 ? 1 : 2);
-        head.writeShort(peer.getPort() ^ (StunCodec.MAGIC_COOKIE >>> 16));
-        // XOR key: cookie then transaction id, read back from what was just written.
-        for (int i = 0; i < addr.length; i++) {
-            head.writeByte(addr[i] ^ head.getByte(4 + i));
-        }
-        head.writeShort(AttributeType.DATA).writeShort(length);
-        CompositeByteBuf out = alloc.compositeDirectBuffer(3);
-        out.addComponents(true, head, payload.retain());
-        if (pad > 0) {
-            out.addComponent(true, alloc.directBuffer(pad).writeZero(pad));
-        }
-        return out;
     }
 
     @Override

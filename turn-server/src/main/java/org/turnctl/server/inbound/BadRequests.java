@@ -1,6 +1,6 @@
-package org.turnctl.server;
+package org.turnctl.server.inbound;
 
-import org.turnctl.server.relay.ClientSink;
+import org.turnctl.server.allocation.ClientSink;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.MessageType;
 import org.turnctl.stun.Protection;

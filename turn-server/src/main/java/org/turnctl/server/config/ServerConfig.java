@@ -1,4 +1,4 @@
-package org.turnctl.server;
+package org.turnctl.server.config;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package org.turnctl.server;
+package org.turnctl.server.handler;
 
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;

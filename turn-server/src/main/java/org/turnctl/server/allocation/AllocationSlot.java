@@ -1,6 +1,4 @@
-package org.turnctl.server.handler;
-
-import org.turnctl.server.allocation.Allocation;
+package org.turnctl.server.allocation;
 
 /** The allocation of the request's 5-tuple, if any: a map entry for UDP, a field for TCP. */
 public interface AllocationSlot {

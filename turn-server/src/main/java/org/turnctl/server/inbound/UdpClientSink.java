@@ -1,17 +1,18 @@
-package org.turnctl.server.relay;
+package org.turnctl.server.inbound;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import org.turnctl.server.allocation.ClientSink;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 
 /** A UDP client: replies leave through the listener socket the client talks to. */
-public final class UdpClientSink implements ClientSink {
+final class UdpClientSink implements ClientSink {
     private final Channel listener;
     private final InetSocketAddress client;
 
-    public UdpClientSink(Channel listener, InetSocketAddress client) {
+    UdpClientSink(Channel listener, InetSocketAddress client) {
         this.listener = listener;
         this.client = client;
     }

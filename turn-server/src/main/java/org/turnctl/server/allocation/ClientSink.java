@@ -1,4 +1,4 @@
-package org.turnctl.server.relay;
+package org.turnctl.server.allocation;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

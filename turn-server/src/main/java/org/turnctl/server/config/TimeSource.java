@@ -1,4 +1,4 @@
-package org.turnctl.server;
+package org.turnctl.server.config;
 
 /** Wall-clock milliseconds, injectable so that tests move time instead of sleeping. */
 @FunctionalInterface

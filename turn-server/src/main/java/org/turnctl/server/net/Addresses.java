@@ -1,4 +1,4 @@
-package org.turnctl.server;
+package org.turnctl.server.net;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 
-/** Address helpers for the listeners. */
+/** Address helpers: what the listeners see, and how logs and the start line print it. */
 public final class Addresses {
 
     private Addresses() {
@@ -32,5 +32,18 @@ public final class Addresses {
             }
         }
         return a;
+    }
+
+    /**
+     * host:port, IPv6 in brackets, for logs and URLs. The wildcard prints as {@code [::]} and
+     * {@code 0.0.0.0}, as operators write it, not as {@code [0:0:0:0:0:0:0:0]}.
+     */
+    public static String format(InetSocketAddress a) {
+        InetAddress ip = a.getAddress();
+        if (ip instanceof Inet6Address) {
+            String host = ip.isAnyLocalAddress() ? "::" : ip.getHostAddress();
+            return "[" + host + "]:" + a.getPort();
+        }
+        return ip.getHostAddress() + ":" + a.getPort();
     }
 }

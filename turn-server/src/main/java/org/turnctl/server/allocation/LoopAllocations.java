@@ -1,49 +1,38 @@
-package org.turnctl.server;
+package org.turnctl.server.allocation;
 
-import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.turnctl.server.allocation.Allocation;
+import org.turnctl.server.net.Addresses;
 
 /**
- * What one event loop owns: its allocations (for the sweep) and its transaction cache. Only that
- * loop's thread touches it, so nothing is locked.
+ * The allocations one event loop owns (for the sweep, reload and shutdown) and the 5-tuples
+ * whose Allocate is binding its relay socket. Only that loop's thread touches it, so nothing is
+ * locked.
  */
-public final class LoopState {
-    private final EventLoop loop;
+public final class LoopAllocations {
     private final Set<Allocation> allocations = new HashSet<>();
-    private final TransactionCache transactions = new TransactionCache();
     /** 5-tuples whose Allocate is binding its relay socket right now (retransmissions wait). */
-    private final Set<org.turnctl.server.allocation.FiveTuple> allocating = new HashSet<>();
+    private final Set<FiveTuple> allocating = new HashSet<>();
 
-    LoopState(EventLoop loop) {
-        this.loop = loop;
-    }
-
-    public EventLoop loop() {
-        return loop;
-    }
-
-    public TransactionCache transactions() {
-        return transactions;
+    LoopAllocations() {
     }
 
     /** Marks the 5-tuple as allocating; false when it already is (a retransmission in flight). */
-    public boolean startAllocating(org.turnctl.server.allocation.FiveTuple fiveTuple) {
+    public boolean startAllocating(FiveTuple fiveTuple) {
         return allocating.add(fiveTuple);
     }
 
-    public void doneAllocating(org.turnctl.server.allocation.FiveTuple fiveTuple) {
+    public void doneAllocating(FiveTuple fiveTuple) {
         allocating.remove(fiveTuple);
     }
 
-    public void add(Allocation a) {
+    void add(Allocation a) {
         allocations.add(a);
     }
 
-    public void remove(Allocation a) {
+    void remove(Allocation a) {
         allocations.remove(a);
     }
 
@@ -51,7 +40,7 @@ public final class LoopState {
         return allocations.size();
     }
 
-    /** Expires allocations, permissions and channels whose deadlines have passed. */
+    /** Expires allocations, permissions and channels whose deadlines have passed (RFC 8656 sections 7, 9, 12). */
     public void sweep(long now) {
         List<Allocation> expired = new ArrayList<>();
         for (Allocation a : allocations) {
@@ -64,7 +53,6 @@ public final class LoopState {
         for (Allocation a : expired) {
             a.delete("expired");
         }
-        transactions.sweep(now);
     }
 
     /**
@@ -82,8 +70,8 @@ public final class LoopState {
             } else {
                 int n = a.revoke(refused);
                 if (n > 0) {
-                    ServerContext.LOG.atInfo().addKeyValue("event", "permissions_revoked").addKeyValue("user", a.username())
-                            .addKeyValue("relay", TurnServer.format(a.advertisedAddress())).addKeyValue("count", n)
+                    AllocationManager.LOG.atInfo().addKeyValue("event", "permissions_revoked").addKeyValue("user", a.username())
+                            .addKeyValue("relay", Addresses.format(a.advertisedAddress())).addKeyValue("count", n)
                             .log("reload: revoked {} permission(s) of {} on {}: peers now denied", n, a.username(),
                                     a.advertisedAddress());
                 }

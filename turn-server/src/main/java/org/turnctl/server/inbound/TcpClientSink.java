@@ -1,14 +1,15 @@
-package org.turnctl.server.relay;
+package org.turnctl.server.inbound;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import org.turnctl.server.allocation.ClientSink;
 
 /** A TCP client: everything goes down its one connection. */
-public final class TcpClientSink implements ClientSink {
+final class TcpClientSink implements ClientSink {
     private final Channel connection;
 
-    public TcpClientSink(Channel connection) {
+    TcpClientSink(Channel connection) {
         this.connection = connection;
     }
 

@@ -1,0 +1,126 @@
+package org.turnctl.server;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.turnctl.server.discovery.BehaviorDiscovery;
+import org.turnctl.server.inbound.InboundRouter;
+import org.turnctl.server.inbound.TcpConnectionHandler;
+import org.turnctl.server.inbound.UdpListenerHandler;
+import org.turnctl.server.net.Addresses;
+import org.turnctl.stun.netty.StunStreamFramer;
+
+/**
+ * Binds the listening sockets and builds their pipelines. Every pipeline ends in the same
+ * {@link InboundRouter}; what differs per transport is only how bytes become frames:
+ * <ul>
+ *   <li>UDP: {@link UdpListenerHandler} (a datagram is a frame);</li>
+ *   <li>TCP: {@link IdleStateHandler}, {@link StunStreamFramer}, {@link TcpConnectionHandler}
+ *       (TLS will put an SslHandler in front of the framer).</li>
+ * </ul>
+ * What was bound is kept, so that a failure part way through closes the rest.
+ */
+final class Listeners {
+    /** Seconds a TCP connection without an allocation may stay silent (tests shorten it). */
+    static final int TCP_IDLE_SECONDS = Integer.getInteger("turnctl.tcpIdleSeconds", 60);
+
+    private final EventLoopGroup group;
+    private final Transports transports;
+    private final InboundRouter router;
+    private final List<Channel> channels = new ArrayList<>();
+
+    Listeners(EventLoopGroup group, Transports transports, InboundRouter router) {
+        this.group = group;
+        this.transports = transports;
+        this.router = router;
+    }
+
+    List<Channel> channels() {
+        return channels;
+    }
+
+    /**
+     * One UDP socket per event loop with SO_REUSEPORT (epoll), else one socket. Returns the
+     * address bound (port 0 picks a port; the other sockets share it). The first socket is
+     * returned through {@code first} for RFC 5780, which answers from it as A1:P1.
+     */
+    InetSocketAddress bindUdp(InetSocketAddress listen, int threads, boolean discovery, Channel[] first)
+            throws TurnServer.StartException {
+        int sockets = transports.reusePort() ? threads : 1;
+        int port = listen.getPort();
+        for (int i = 0; i < sockets; i++) {
+            Bootstrap b = new Bootstrap().group(group).channel(transports.datagram())
+                    .handler(UdpListenerHandler.relaying(router, discovery));
+            if (transports.reusePort()) {
+                b.option(EpollChannelOption.SO_REUSEPORT, true);
+            }
+            Channel ch = await(b.bind(new InetSocketAddress(listen.getAddress(), port)), "udp",
+                    new InetSocketAddress(listen.getAddress(), port));
+            if (i == 0) {
+                first[0] = ch;
+            }
+            port = ((InetSocketAddress) ch.localAddress()).getPort();
+        }
+        return new InetSocketAddress(listen.getAddress(), port);
+    }
+
+    /** TCP never sets SO_REUSEPORT, so a second instance on the same port fails loudly. */
+    InetSocketAddress bindTcp(InetSocketAddress at) throws TurnServer.StartException {
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(transports.serverSocket())
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new IdleStateHandler(TCP_IDLE_SECONDS, 0, 0), new StunStreamFramer(),
+                                new TcpConnectionHandler(router));
+                    }
+                });
+        return (InetSocketAddress) await(b.bind(at), "tcp", at).localAddress();
+    }
+
+    /**
+     * RFC 5780: the three extra UDP sockets A1:P2, A2:P1, A2:P2 next to the primary A1:P1, whose
+     * first socket answers for A1:P1 when a CHANGE-REQUEST sends an answer there.
+     */
+    void bindDiscovery(BehaviorDiscovery discovery, InetSocketAddress primary, Channel primaryChannel,
+            InetSocketAddress alt) throws TurnServer.StartException {
+        discovery.register(0, 0, primary, primaryChannel);
+        InetAddress[] ips = {primary.getAddress(), alt.getAddress()};
+        int[] ports = {primary.getPort(), alt.getPort()};
+        for (int ip = 0; ip < 2; ip++) {
+            for (int port = 0; port < 2; port++) {
+                if (ip == 0 && port == 0) {
+                    continue;
+                }
+                InetSocketAddress at = new InetSocketAddress(ips[ip], ports[port]);
+                Channel ch = await(new Bootstrap().group(group).channel(transports.datagram())
+                        .handler(UdpListenerHandler.discoveryOnly(router, new BehaviorDiscovery.Position(ip, port)))
+                        .bind(at), "udp", at);
+                discovery.register(ip, port, at, ch);
+            }
+        }
+    }
+
+    private Channel await(ChannelFuture f, String what, InetSocketAddress at) throws TurnServer.StartException {
+        f.awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            Throwable cause = f.cause();
+            String why = cause instanceof IOException && cause.getMessage() != null ? cause.getMessage() : String.valueOf(cause);
+            throw new TurnServer.StartException("cannot listen on " + what + " " + Addresses.format(at) + ": " + why, cause);
+        }
+        channels.add(f.channel());
+        return f.channel();
+    }
+}

@@ -1,0 +1,43 @@
+package org.turnctl.server;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.turnctl.server.allocation.RelayAddresses;
+import org.turnctl.server.config.ServerConfig;
+import org.turnctl.server.config.Settings;
+import org.turnctl.server.net.Addresses;
+
+/** The one line an operator reads first: what is listening, relaying, and allowed. Never a secret. */
+final class StartLine {
+
+    private StartLine() {
+    }
+
+    static void log(Logger log, Settings settings, RelayAddresses relay, List<InetSocketAddress> udp,
+            List<InetSocketAddress> tcp, Transports transports, int threads) {
+        ServerConfig config = settings.config();
+        String udpText = String.join(" ", udp.stream().map(Addresses::format).toList());
+        String tcpText = String.join(" ", tcp.stream().map(Addresses::format).toList());
+        log.atInfo().addKeyValue("event", "started").addKeyValue("udp", udpText)
+                .addKeyValue("tcp", tcpText).addKeyValue("realm", config.realm())
+                .log("turnctl serve: listening udp {} tcp {} ({} x{}), relay {} ports {}-{}{}, realm {}, auth {}, "
+                        + "peer policy: {}",
+                udpText, tcpText, transports.name(), threads, relay, config.minPort(), config.maxPort(),
+                (config.externalIps().isEmpty() ? "" : " external " + config.externalIps())
+                        + (config.altListen() == null ? "" : ", RFC 5780 alternate " + Addresses.format(config.altListen())),
+                config.realm(), authSummary(config), settings.policy().summary());
+    }
+
+    private static String authSummary(ServerConfig config) {
+        List<String> parts = new ArrayList<>();
+        if (!config.userKeys().isEmpty()) {
+            parts.add(config.userKeys().size() + " long-term user(s)");
+        }
+        if (!config.authSecrets().isEmpty()) {
+            parts.add(config.authSecrets().size() + " REST shared secret(s)");
+        }
+        return String.join(" + ", parts);
+    }
+}

@@ -1,0 +1,153 @@
+package org.turnctl.server.inbound;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import org.turnctl.server.allocation.Allocation;
+import org.turnctl.server.allocation.AllocationSlot;
+import org.turnctl.server.allocation.ClientSink;
+import org.turnctl.server.allocation.FiveTuple;
+import org.turnctl.server.allocation.Transport;
+import org.turnctl.server.discovery.BehaviorDiscovery;
+import org.turnctl.server.net.Addresses;
+
+/**
+ * One TCP client connection, behind {@link org.turnctl.stun.netty.StunStreamFramer} (and, for
+ * TLS, an SslHandler in front of it). Each frame goes to the {@link InboundRouter}. At most one
+ * allocation per connection; closing the connection deletes it (RFC 8656 section 3.1).
+ */
+public final class TcpConnectionHandler extends ChannelInboundHandlerAdapter implements Origin, AllocationSlot {
+    private final InboundRouter router;
+    private Channel channel;
+    private FiveTuple fiveTuple;
+    private ClientSink sink;
+    private Allocation allocation;
+    private boolean pendingFlush;
+
+    public TcpConnectionHandler(InboundRouter router) {
+        this.router = router;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        channel = ctx.channel();
+        fiveTuple = new FiveTuple(Addresses.unmapped((InetSocketAddress) channel.remoteAddress()),
+                (InetSocketAddress) channel.localAddress(), Transport.TCP);
+        sink = new TcpClientSink(channel);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf frame)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            pendingFlush |= router.route(frame, fiveTuple.client(), allocation, this) != null;
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        Allocation a = allocation;
+        if (pendingFlush && a != null) {
+            a.relayChannel().flush();
+        }
+        pendingFlush = false;
+        super.channelReadComplete(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        Allocation a = allocation;
+        if (a != null) {
+            a.delete("connection-closed");
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            // A connection that holds no allocation may not sit idle (slowloris); one with an
+            // allocation lives as long as the allocation does.
+            if (allocation == null) {
+                ctx.close();
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // A stream that cannot be framed cannot be resynchronised: count it and close (which
+        // deletes the allocation). Anything else is a connection error; close as well.
+        router.streamBroken(cause);
+        ctx.close();
+    }
+
+    @Override
+    public FiveTuple fiveTuple(InetSocketAddress client) {
+        return fiveTuple;
+    }
+
+    @Override
+    public ClientSink sink(InetSocketAddress client) {
+        return sink;
+    }
+
+    @Override
+    public AllocationSlot slot(InetSocketAddress client) {
+        return this;
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public BehaviorDiscovery.Position discoveryPosition() {
+        return null; // RFC 5780 discovery is UDP only
+    }
+
+    @Override
+    public boolean relays() {
+        return true;
+    }
+
+    @Override
+    public Allocation get() {
+        return allocation;
+    }
+
+    @Override
+    public void set(Allocation a) {
+        allocation = a;
+        if (channel == null || !channel.isActive()) {
+            // The connection closed while the relay socket was being bound.
+            a.delete("connection-closed");
+        }
+    }
+
+    @Override
+    public void clear(Allocation a) {
+        if (allocation == a) {
+            allocation = null;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.turnctl.server.relay;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramChannel;
+import java.net.InetSocketAddress;
+import org.turnctl.server.allocation.Allocation;
+import org.turnctl.server.config.TimeSource;
+import org.turnctl.server.metrics.TurnMetrics;
+
+/**
+ * Binds relay sockets: one UDP socket per allocation, on the event loop of the listener that
+ * received the Allocate, so the allocation, its client and its peers are all served by one thread.
+ */
+public final class RelaySockets {
+    private final Class<? extends DatagramChannel> channelClass;
+    private final TimeSource clock;
+    private final TurnMetrics metrics;
+
+    public RelaySockets(Class<? extends DatagramChannel> channelClass, TimeSource clock, TurnMetrics metrics) {
+        this.channelClass = channelClass;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** Starts binding a relay socket; its {@link PeerHandler} relays nothing until {@link #attach}. */
+    public ChannelFuture bind(EventLoop loop, InetSocketAddress at) {
+        return new Bootstrap().group(loop).channel(channelClass).handler(new PeerHandler(clock, metrics)).bind(at);
+    }
+
+    /** Connects the bound socket's peer path to its allocation. */
+    public static void attach(Allocation a) {
+        a.relayChannel().pipeline().get(PeerHandler.class).attach(a);
+    }
+}

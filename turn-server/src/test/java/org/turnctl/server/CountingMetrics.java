@@ -1,0 +1,47 @@
+package org.turnctl.server;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.turnctl.server.metrics.DropReason;
+import org.turnctl.server.metrics.TurnMetrics;
+
+/** A recorder that counts drops and relayed packets, for tests that check what the server counted. */
+public final class CountingMetrics implements TurnMetrics {
+    private final Map<DropReason, AtomicLong> drops = new EnumMap<>(DropReason.class);
+    private final AtomicLong relayedToPeer = new AtomicLong();
+    private final AtomicLong relayedToClient = new AtomicLong();
+
+    public CountingMetrics() {
+        for (DropReason r : DropReason.values()) {
+            drops.put(r, new AtomicLong());
+        }
+    }
+
+    @Override
+    public void dropped(DropReason reason) {
+        drops.get(reason).incrementAndGet();
+    }
+
+    @Override
+    public void relayed(Direction direction, int bytes) {
+        (direction == Direction.CLIENT_TO_PEER ? relayedToPeer : relayedToClient).incrementAndGet();
+    }
+
+    public long dropped(String label) {
+        for (DropReason r : DropReason.values()) {
+            if (r.label().equals(label)) {
+                return drops.get(r).get();
+            }
+        }
+        throw new IllegalArgumentException(label);
+    }
+
+    public long relayedToPeer() {
+        return relayedToPeer.get();
+    }
+
+    public long relayedToClient() {
+        return relayedToClient.get();
+    }
+}
