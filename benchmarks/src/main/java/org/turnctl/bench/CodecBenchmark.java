@@ -20,13 +20,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import org.turnctl.stun.ChannelData;
-import org.turnctl.stun.Integrity;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.MessageType;
 import org.turnctl.stun.Method;
-import org.turnctl.stun.Protection;
-import org.turnctl.stun.StunCodec;
 import org.turnctl.stun.StunDecodeException;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.TransactionId;
@@ -37,6 +33,10 @@ import org.turnctl.stun.attr.RequestedTransport;
 import org.turnctl.stun.attr.Username;
 import org.turnctl.stun.attr.XorMappedAddress;
 import org.turnctl.stun.attr.XorRelayedAddress;
+import org.turnctl.stun.codec.ChannelData;
+import org.turnctl.stun.codec.Integrity;
+import org.turnctl.stun.codec.Protection;
+import org.turnctl.stun.codec.StunCodec;
 
 /**
  * The codec's hot operations. Run with

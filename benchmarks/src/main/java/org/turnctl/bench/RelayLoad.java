@@ -8,15 +8,15 @@ import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.turnctl.probe.IceServerUri;
+import org.turnctl.probe.client.IceServerUri;
 import org.turnctl.probe.client.StunClient;
 import org.turnctl.probe.client.TurnClient;
+import org.turnctl.server.TurnServer;
 import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.config.TimeSource;
-import org.turnctl.server.TurnServer;
 import org.turnctl.server.metrics.Operations;
 import org.turnctl.server.metrics.TurnMetrics;
-import org.turnctl.stun.Integrity;
+import org.turnctl.stun.codec.Integrity;
 
 /**
  * Relayed throughput on loopback, client to peer over a bound channel: an in-process server

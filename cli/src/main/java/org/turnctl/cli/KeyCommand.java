@@ -2,7 +2,7 @@ package org.turnctl.cli;
 
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
-import org.turnctl.stun.Integrity;
+import org.turnctl.stun.codec.Integrity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

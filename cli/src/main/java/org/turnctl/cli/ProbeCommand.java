@@ -14,19 +14,19 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.turnctl.probe.IceServerUri;
 import org.turnctl.probe.Prober;
 import org.turnctl.probe.check.ProbeOptions;
+import org.turnctl.probe.client.IceServerUri;
 import org.turnctl.probe.report.ExitCode;
 import org.turnctl.probe.report.JUnitXmlReport;
 import org.turnctl.probe.report.JsonReport;
 import org.turnctl.probe.report.TargetReport;
 import org.turnctl.probe.report.TextReport;
 import org.turnctl.server.auth.SharedSecretAuthenticator;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code turnctl probe}: why calls fail, in words; and as JSON, JUnit XML and an exit code for CI. */
 @Command(name = "probe", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,

@@ -18,16 +18,16 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
-import org.turnctl.server.config.ServerConfig;
-import org.turnctl.server.config.TimeSource;
 import org.turnctl.server.TurnServer;
 import org.turnctl.server.auth.UsersFile;
+import org.turnctl.server.config.ServerConfig;
+import org.turnctl.server.config.TimeSource;
 import org.turnctl.server.metrics.Operations;
 import org.turnctl.server.policy.Cidr;
-import org.turnctl.stun.Integrity;
-import picocli.CommandLine;
+import org.turnctl.stun.codec.Integrity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code turnctl serve}: the TURN relay. */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,

@@ -22,10 +22,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.turnctl.server.TurnServer;
 import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.config.TimeSource;
-import org.turnctl.server.TurnServer;
-import org.turnctl.stun.Integrity;
+import org.turnctl.stun.codec.Integrity;
 
 /**
  * Interop with a real third-party client: coturn's turnutils_uclient drives turnctl's server,

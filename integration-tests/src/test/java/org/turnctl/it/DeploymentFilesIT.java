@@ -25,11 +25,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.turnctl.cli.Turnctl;
+import org.turnctl.server.TurnServer;
 import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.config.TimeSource;
-import org.turnctl.server.TurnServer;
 import org.turnctl.server.metrics.Operations;
-import org.turnctl.stun.Integrity;
+import org.turnctl.stun.codec.Integrity;
 
 /** What ops install: systemd unit, example config, Docker files, dashboard and alerts. */
 class DeploymentFilesIT {

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.ice4j.Transport;
-import org.turnctl.probe.ice.LoopbackHostHarvester;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.Agent;
 import org.ice4j.ice.CandidatePair;
@@ -30,10 +29,11 @@ import org.ice4j.security.LongTermCredential;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.turnctl.probe.ice.LoopbackHostHarvester;
+import org.turnctl.server.TurnServer;
 import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.config.TimeSource;
-import org.turnctl.server.TurnServer;
-import org.turnctl.stun.Integrity;
+import org.turnctl.stun.codec.Integrity;
 
 /**
  * A real ICE agent (Jitsi ice4j) against turnctl's server over UDP: each agent gathers a relayed

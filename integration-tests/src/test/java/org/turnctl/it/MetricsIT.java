@@ -15,15 +15,15 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.turnctl.probe.IceServerUri;
+import org.turnctl.probe.client.IceServerUri;
 import org.turnctl.probe.client.StunClient;
 import org.turnctl.probe.client.TurnClient;
+import org.turnctl.server.TurnServer;
 import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.config.TimeSource;
-import org.turnctl.server.TurnServer;
 import org.turnctl.server.metrics.MicrometerTurnMetrics;
 import org.turnctl.server.metrics.Operations;
-import org.turnctl.stun.Integrity;
+import org.turnctl.stun.codec.Integrity;
 
 /** /metrics after real relayed traffic, with exact values; /healthz and /readyz through start and stop. */
 class MetricsIT {

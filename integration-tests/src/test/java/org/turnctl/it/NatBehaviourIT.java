@@ -17,17 +17,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.turnctl.probe.IceServerUri;
 import org.turnctl.probe.Prober;
 import org.turnctl.probe.check.CheckResult;
 import org.turnctl.probe.check.ProbeOptions;
+import org.turnctl.probe.client.IceServerUri;
 import org.turnctl.probe.nat.NatCheck;
 import org.turnctl.probe.nat.NatReport;
 import org.turnctl.probe.report.TargetReport;
+import org.turnctl.server.TurnServer;
 import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.config.TimeSource;
-import org.turnctl.server.TurnServer;
-import org.turnctl.stun.Integrity;
+import org.turnctl.stun.codec.Integrity;
 
 /**
  * The real nat check through a userland NAT in all nine mapping x filtering combinations, against

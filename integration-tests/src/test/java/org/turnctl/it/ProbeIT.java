@@ -23,16 +23,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.turnctl.cli.Turnctl;
-import org.turnctl.probe.IceServerUri;
 import org.turnctl.probe.Prober;
 import org.turnctl.probe.check.CheckResult;
 import org.turnctl.probe.check.ProbeOptions;
+import org.turnctl.probe.client.IceServerUri;
 import org.turnctl.probe.report.TargetReport;
-import org.turnctl.server.config.ServerConfig;
-import org.turnctl.server.config.TimeSource;
 import org.turnctl.server.TurnServer;
 import org.turnctl.server.auth.SharedSecretAuthenticator;
-import org.turnctl.stun.Integrity;
+import org.turnctl.server.config.ServerConfig;
+import org.turnctl.server.config.TimeSource;
+import org.turnctl.stun.codec.Integrity;
 import picocli.CommandLine;
 
 /** The real probe against an in-process turnctl server on loopback: every verdict, produced for real. */
@@ -192,10 +192,10 @@ class ProbeIT {
                     byte[] all = new byte[20 + body.length];
                     System.arraycopy(head, 0, all, 0, 20);
                     System.arraycopy(body, 0, all, 20, body.length);
-                    org.turnctl.stun.StunMessage req = org.turnctl.stun.StunCodec.decode(all);
+                    org.turnctl.stun.StunMessage req = org.turnctl.stun.codec.StunCodec.decode(all);
                     org.turnctl.stun.StunMessage resp = req.successResponse()
                             .add(new org.turnctl.stun.attr.XorMappedAddress((InetSocketAddress) c.getRemoteSocketAddress())).build();
-                    io.netty.buffer.ByteBuf b = org.turnctl.stun.StunCodec.encode(resp, org.turnctl.stun.Protection.NONE,
+                    io.netty.buffer.ByteBuf b = org.turnctl.stun.codec.StunCodec.encode(resp, org.turnctl.stun.codec.Protection.NONE,
                             io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
                     c.getOutputStream().write(io.netty.buffer.ByteBufUtil.getBytes(b));
                     b.release();

@@ -15,11 +15,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.turnctl.stun.Integrity;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.Method;
-import org.turnctl.stun.Protection;
-import org.turnctl.stun.StunCodec;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.attr.ErrorCode;
 import org.turnctl.stun.attr.Nonce;
@@ -27,6 +24,9 @@ import org.turnctl.stun.attr.Realm;
 import org.turnctl.stun.attr.RequestedTransport;
 import org.turnctl.stun.attr.Username;
 import org.turnctl.stun.attr.XorMappedAddress;
+import org.turnctl.stun.codec.Integrity;
+import org.turnctl.stun.codec.Protection;
+import org.turnctl.stun.codec.StunCodec;
 
 /** {@code turnctl serve} as ops run it: the packaged jar, real signals, its log. */
 class ServeProcessIT {

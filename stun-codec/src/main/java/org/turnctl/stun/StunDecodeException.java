@@ -35,7 +35,7 @@ public final class StunDecodeException extends Exception {
     }
 
     /** The same error with the header attached. */
-    StunDecodeException withHeader(MessageType type, TransactionId id) {
+    public StunDecodeException withHeader(MessageType type, TransactionId id) {
         return new StunDecodeException(getMessage(), type, id);
     }
 }

@@ -5,8 +5,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.turnctl.stun.attr.StunAttribute;
-import org.turnctl.stun.attr.UnknownAttribute;
+import org.turnctl.stun.codec.Fingerprint;
+import org.turnctl.stun.codec.Integrity;
 
 /**
  * An immutable STUN message: type, transaction id and the attributes that count, in order.
@@ -27,7 +27,7 @@ public final class StunMessage {
     private final int integritySha256Offset;
     private final int fingerprintOffset;
 
-    StunMessage(MessageType type, TransactionId transactionId, List<StunAttribute> attributes,
+    private StunMessage(MessageType type, TransactionId transactionId, List<StunAttribute> attributes,
             byte[] raw, int integrityOffset, int integritySha256Offset, int fingerprintOffset) {
         this.type = type;
         this.transactionId = transactionId;
@@ -145,19 +145,35 @@ public final class StunMessage {
         return raw == null ? -1 : raw.length;
     }
 
-    byte[] raw() {
+    /**
+     * A message as the decoder read it: its attributes, the bytes as received (kept, not copied:
+     * the decoder hands over its own array) and where MESSAGE-INTEGRITY, MESSAGE-INTEGRITY-SHA256
+     * and FINGERPRINT start in them (-1 when absent), so that they can be verified over exactly
+     * the received bytes (RFC 8489 sections 14.5, 14.6, 14.7). For the codec.
+     */
+    public static StunMessage received(MessageType type, TransactionId transactionId, List<StunAttribute> attributes,
+            byte[] raw, int integrityOffset, int integritySha256Offset, int fingerprintOffset) {
+        return new StunMessage(type, transactionId, attributes, raw, integrityOffset, integritySha256Offset,
+                fingerprintOffset);
+    }
+
+    /** The received bytes (not a copy: do not change them), or null for a built message. For the codec. */
+    public byte[] raw() {
         return raw;
     }
 
-    int integrityOffset() {
+    /** Where MESSAGE-INTEGRITY starts in {@link #raw()}, or -1. */
+    public int integrityOffset() {
         return integrityOffset;
     }
 
-    int integritySha256Offset() {
+    /** Where MESSAGE-INTEGRITY-SHA256 starts in {@link #raw()}, or -1. */
+    public int integritySha256Offset() {
         return integritySha256Offset;
     }
 
-    int fingerprintOffset() {
+    /** Where FINGERPRINT starts in {@link #raw()}, or -1. */
+    public int fingerprintOffset() {
         return fingerprintOffset;
     }
 

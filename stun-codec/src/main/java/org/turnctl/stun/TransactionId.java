@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
+import org.turnctl.stun.codec.StunCodec;
 
 /**
  * A transaction id: 96 bits after the magic cookie (RFC 8489), or 128 bits for an RFC 3489
@@ -37,7 +38,8 @@ public final class TransactionId {
         return new TransactionId(bytes.clone());
     }
 
-    static TransactionId read(byte[] raw, int offset, int length) {
+    /** The id at {@code offset} in a received message (12 bytes, or 16 for RFC 3489), copied. */
+    public static TransactionId read(byte[] raw, int offset, int length) {
         return new TransactionId(Arrays.copyOfRange(raw, offset, offset + length));
     }
 

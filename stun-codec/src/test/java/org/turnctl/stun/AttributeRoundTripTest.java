@@ -15,11 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 import org.turnctl.stun.attr.*;
+import org.turnctl.stun.codec.Fingerprint;
+import org.turnctl.stun.codec.Protection;
+import org.turnctl.stun.codec.StunCodec;
 
 /** Every attribute the codec knows, encoded and decoded back; addresses in IPv4 and IPv6. */
 class AttributeRoundTripTest {

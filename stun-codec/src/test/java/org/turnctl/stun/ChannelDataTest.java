@@ -11,6 +11,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
+import org.turnctl.stun.codec.ChannelData;
+import org.turnctl.stun.codec.Demux;
 
 class ChannelDataTest {
 

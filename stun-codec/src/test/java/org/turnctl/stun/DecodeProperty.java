@@ -5,6 +5,12 @@ import io.netty.buffer.PooledByteBufAllocator;
 import java.util.List;
 import java.util.function.Function;
 import org.turnctl.stun.attr.*;
+import org.turnctl.stun.codec.ChannelData;
+import org.turnctl.stun.codec.Demux;
+import org.turnctl.stun.codec.Fingerprint;
+import org.turnctl.stun.codec.Integrity;
+import org.turnctl.stun.codec.Protection;
+import org.turnctl.stun.codec.StunCodec;
 
 /**
  * The property the mutation test and the fuzz test check on arbitrary bytes: decoding either

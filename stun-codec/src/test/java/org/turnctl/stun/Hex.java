@@ -7,11 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /** Reads the hex test vectors in src/test/resources/vectors: '#' comments, whitespace ignored. */
-final class Hex {
+public final class Hex {
     private Hex() {
     }
 
-    static byte[] resource(String name) {
+    public static byte[] resource(String name) {
         try (InputStream in = Hex.class.getResourceAsStream("/vectors/" + name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no test vector " + name);
@@ -27,7 +27,7 @@ final class Hex {
         }
     }
 
-    static byte[] parse(String hex) {
+    public static byte[] parse(String hex) {
         return HexFormat.of().parseHex(hex.replaceAll("\\s+", ""));
     }
 }

@@ -15,8 +15,12 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.turnctl.stun.attr.Data;
 import org.turnctl.stun.attr.DontFragment;
-import org.turnctl.stun.attr.UnknownAttribute;
 import org.turnctl.stun.attr.XorPeerAddress;
+import org.turnctl.stun.codec.ChannelData;
+import org.turnctl.stun.codec.DataIndication;
+import org.turnctl.stun.codec.Protection;
+import org.turnctl.stun.codec.SendIndicationReader;
+import org.turnctl.stun.codec.StunCodec;
 
 /**
  * The relay's zero-copy readers and writers agree with the full codec: what {@link DataIndication}

@@ -8,13 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
-import org.turnctl.stun.attr.AttributeType;
 import org.turnctl.stun.attr.Lifetime;
 import org.turnctl.stun.attr.MessageIntegrity;
 import org.turnctl.stun.attr.MessageIntegritySha256;
 import org.turnctl.stun.attr.Software;
-import org.turnctl.stun.attr.StunAttribute;
 import org.turnctl.stun.attr.Username;
+import org.turnctl.stun.codec.Fingerprint;
+import org.turnctl.stun.codec.Integrity;
+import org.turnctl.stun.codec.Protection;
+import org.turnctl.stun.codec.StunCodec;
 
 class IntegrityTest {
     private static final byte[] KEY = Integrity.longTermKeyMd5("user", "example.org", "pass");

@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.turnctl.stun.codec.Fingerprint;
+import org.turnctl.stun.codec.Integrity;
+import org.turnctl.stun.codec.StunCodec;
 
 /** A table of malformed inputs: each raises StunDecodeException with a reason naming the fault. */
 class MalformedInputTest {

@@ -14,6 +14,9 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.turnctl.stun.attr.*;
+import org.turnctl.stun.codec.Integrity;
+import org.turnctl.stun.codec.Protection;
+import org.turnctl.stun.codec.StunCodec;
 
 /**
  * A seeded mutation test: 100,000+ mutants of valid messages. Every seed decodes; a mutant

@@ -12,6 +12,7 @@ import org.turnctl.probe.check.CheckResult;
 import org.turnctl.probe.check.ProbeOptions;
 import org.turnctl.probe.check.RelayCheck;
 import org.turnctl.probe.check.Target;
+import org.turnctl.probe.client.IceServerUri;
 import org.turnctl.probe.nat.NatCheck;
 import org.turnctl.probe.nat.NatReport;
 import org.turnctl.probe.report.TargetReport;

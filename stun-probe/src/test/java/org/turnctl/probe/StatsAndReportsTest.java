@@ -18,8 +18,8 @@ import org.turnctl.probe.report.JUnitXmlReport;
 import org.turnctl.probe.report.JsonReport;
 import org.turnctl.probe.report.TargetReport;
 import org.turnctl.probe.report.TextReport;
-import org.turnctl.probe.run.Stats;
 import org.turnctl.probe.run.SuccessReport;
+import org.turnctl.probe.stats.Stats;
 import org.w3c.dom.Document;
 
 class StatsAndReportsTest {

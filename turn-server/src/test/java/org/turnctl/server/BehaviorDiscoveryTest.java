@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.MessageType;
 import org.turnctl.stun.Method;
-import org.turnctl.stun.StunCodec;
+import org.turnctl.stun.StunAttribute;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.TransactionId;
 import org.turnctl.stun.attr.ChangeRequest;
@@ -24,8 +24,8 @@ import org.turnctl.stun.attr.Padding;
 import org.turnctl.stun.attr.ResponseOrigin;
 import org.turnctl.stun.attr.ResponsePort;
 import org.turnctl.stun.attr.SourceAddress;
-import org.turnctl.stun.attr.StunAttribute;
 import org.turnctl.stun.attr.UnknownAttributes;
+import org.turnctl.stun.codec.StunCodec;
 
 /** RFC 5780 on the server: four sockets on 127.0.0.1 and 127.0.0.2. */
 class BehaviorDiscoveryTest {

@@ -1,8 +1,7 @@
 package org.turnctl.server;
 
-import org.turnctl.server.config.TimeSource;
-
 import java.util.concurrent.atomic.AtomicLong;
+import org.turnctl.server.config.TimeSource;
 
 /** A clock tests move by hand. */
 final class FakeTime implements TimeSource {

@@ -13,13 +13,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.Method;
-import org.turnctl.stun.StunCodec;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.attr.ChannelNumber;
 import org.turnctl.stun.attr.Data;
 import org.turnctl.stun.attr.RequestedTransport;
 import org.turnctl.stun.attr.XorPeerAddress;
 import org.turnctl.stun.attr.XorRelayedAddress;
+import org.turnctl.stun.codec.StunCodec;
 
 /** The peer policy as a client meets it: 403 and 443 from a real server on loopback. */
 class PeerPolicyServerTest {
@@ -142,7 +142,7 @@ class PeerPolicyServerTest {
                 .add(new XorPeerAddress((InetSocketAddress) other.getLocalSocketAddress()))
                 .add(Data.of(new byte[] {1})).build()));
         // A round trip on the control path shows the Send was processed before we look.
-        a.send(StunMessage.builder(Method.BINDING, MessageClass.REQUEST).build(), org.turnctl.stun.Protection.NONE);
+        a.send(StunMessage.builder(Method.BINDING, MessageClass.REQUEST).build(), org.turnctl.stun.codec.Protection.NONE);
         org.junit.jupiter.api.Assertions.assertThrows(java.net.SocketTimeoutException.class,
                 () -> other.receive(new DatagramPacket(new byte[8], 8)));
     }

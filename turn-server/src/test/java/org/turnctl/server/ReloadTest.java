@@ -9,13 +9,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.turnctl.stun.Integrity;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.Method;
 import org.turnctl.stun.attr.Lifetime;
 import org.turnctl.stun.attr.RequestedTransport;
 import org.turnctl.stun.attr.XorPeerAddress;
 import org.turnctl.stun.attr.XorRelayedAddress;
+import org.turnctl.stun.codec.Integrity;
 
 /** SIGHUP semantics: credentials and policy change, other allocations stay. */
 class ReloadTest {

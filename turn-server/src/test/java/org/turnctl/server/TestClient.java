@@ -12,21 +12,21 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
-import org.turnctl.stun.ChannelData;
-import org.turnctl.stun.Integrity;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.MessageType;
 import org.turnctl.stun.Method;
-import org.turnctl.stun.Protection;
-import org.turnctl.stun.StunCodec;
+import org.turnctl.stun.StunAttribute;
 import org.turnctl.stun.StunDecodeException;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.TransactionId;
 import org.turnctl.stun.attr.ErrorCode;
 import org.turnctl.stun.attr.Nonce;
 import org.turnctl.stun.attr.Realm;
-import org.turnctl.stun.attr.StunAttribute;
 import org.turnctl.stun.attr.Username;
+import org.turnctl.stun.codec.ChannelData;
+import org.turnctl.stun.codec.Integrity;
+import org.turnctl.stun.codec.Protection;
+import org.turnctl.stun.codec.StunCodec;
 
 /**
  * The turn-server tests' own blocking client over real UDP or TCP sockets on loopback. Not the

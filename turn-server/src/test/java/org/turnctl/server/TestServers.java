@@ -1,15 +1,14 @@
 package org.turnctl.server;
 
-import org.turnctl.server.config.ServerConfig;
-
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.policy.Cidr;
-import org.turnctl.stun.Integrity;
+import org.turnctl.stun.codec.Integrity;
 
 /** A mutable recipe for a ServerConfig, with loopback test defaults. */
 final class TestServers {

@@ -13,17 +13,20 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.turnctl.stun.Fingerprint;
-import org.turnctl.stun.Integrity;
+import org.turnctl.stun.AttributeType;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.MessageType;
 import org.turnctl.stun.Method;
 import org.turnctl.stun.Octets;
-import org.turnctl.stun.Protection;
-import org.turnctl.stun.StunCodec;
+import org.turnctl.stun.StunAttribute;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.TransactionId;
+import org.turnctl.stun.UnknownAttribute;
 import org.turnctl.stun.attr.*;
+import org.turnctl.stun.codec.Fingerprint;
+import org.turnctl.stun.codec.Integrity;
+import org.turnctl.stun.codec.Protection;
+import org.turnctl.stun.codec.StunCodec;
 
 /** The server end to end over real loopback sockets, time moved by hand. */
 class TurnServerTest {

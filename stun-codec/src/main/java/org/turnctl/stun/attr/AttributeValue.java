@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import org.turnctl.stun.AttributeType;
 import org.turnctl.stun.Octets;
 import org.turnctl.stun.StunDecodeException;
 import org.turnctl.stun.TransactionId;

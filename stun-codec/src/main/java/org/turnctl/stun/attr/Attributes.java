@@ -1,6 +1,9 @@
 package org.turnctl.stun.attr;
 
+import org.turnctl.stun.AttributeType;
+import org.turnctl.stun.StunAttribute;
 import org.turnctl.stun.StunDecodeException;
+import org.turnctl.stun.UnknownAttribute;
 
 /** Decodes an attribute value into its record; unknown types are kept raw. */
 public final class Attributes {

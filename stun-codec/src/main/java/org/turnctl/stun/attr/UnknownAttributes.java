@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.turnctl.stun.AttributeType;
+import org.turnctl.stun.StunAttribute;
 import org.turnctl.stun.StunDecodeException;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.TransactionId;

@@ -3,6 +3,8 @@ package org.turnctl.stun.attr;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import org.turnctl.stun.AttributeType;
+import org.turnctl.stun.StunAttribute;
 import org.turnctl.stun.StunDecodeException;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.TransactionId;

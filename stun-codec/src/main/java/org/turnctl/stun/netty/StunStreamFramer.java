@@ -6,9 +6,9 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import java.util.List;
-import org.turnctl.stun.ChannelData;
-import org.turnctl.stun.Demux;
-import org.turnctl.stun.StunCodec;
+import org.turnctl.stun.codec.ChannelData;
+import org.turnctl.stun.codec.Demux;
+import org.turnctl.stun.codec.StunCodec;
 
 /**
  * Cuts a TCP/TLS byte stream into STUN messages and ChannelData messages using their length

@@ -16,17 +16,17 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import org.junit.jupiter.api.Test;
-import org.turnctl.stun.ChannelData;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.MessageType;
 import org.turnctl.stun.Method;
-import org.turnctl.stun.Protection;
-import org.turnctl.stun.StunCodec;
 import org.turnctl.stun.StunDecodeException;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.TransactionId;
 import org.turnctl.stun.attr.Lifetime;
 import org.turnctl.stun.attr.Software;
+import org.turnctl.stun.codec.ChannelData;
+import org.turnctl.stun.codec.Protection;
+import org.turnctl.stun.codec.StunCodec;
 
 /** The one Netty adapter the server pipelines use: cutting a byte stream into STUN/ChannelData frames. */
 class StunStreamFramerTest {

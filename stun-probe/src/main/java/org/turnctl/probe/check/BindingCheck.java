@@ -5,10 +5,10 @@ import java.util.Map;
 import org.turnctl.probe.client.StunClient;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.Method;
-import org.turnctl.stun.Protection;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.attr.OtherAddress;
 import org.turnctl.stun.attr.XorMappedAddress;
+import org.turnctl.stun.codec.Protection;
 
 /** {@code binding}: one Binding transaction over the URI's transport: RTT and mapped address. */
 public final class BindingCheck {

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.turnctl.probe.run.Stats;
+import org.turnctl.probe.stats.Stats;
 
 /**
  * {@code relay}: two allocations, permissions both ways, data both ways through both relays,

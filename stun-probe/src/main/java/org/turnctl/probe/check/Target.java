@@ -2,7 +2,7 @@ package org.turnctl.probe.check;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import org.turnctl.probe.IceServerUri;
+import org.turnctl.probe.client.IceServerUri;
 import org.turnctl.probe.client.StunClient;
 import org.turnctl.probe.client.TurnClient;
 

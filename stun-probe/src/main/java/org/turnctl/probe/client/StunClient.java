@@ -12,13 +12,12 @@ import java.net.SocketTimeoutException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
-import org.turnctl.probe.IceServerUri;
-import org.turnctl.stun.ChannelData;
-import org.turnctl.stun.Protection;
-import org.turnctl.stun.StunCodec;
 import org.turnctl.stun.StunDecodeException;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.TransactionId;
+import org.turnctl.stun.codec.ChannelData;
+import org.turnctl.stun.codec.Protection;
+import org.turnctl.stun.codec.StunCodec;
 
 /**
  * A blocking STUN client on one socket (UDP or TCP). Transactions follow RFC 8489 section

@@ -5,11 +5,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import org.turnctl.stun.Integrity;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.MessageType;
 import org.turnctl.stun.Method;
-import org.turnctl.stun.Protection;
+import org.turnctl.stun.StunAttribute;
 import org.turnctl.stun.StunDecodeException;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.TransactionId;
@@ -20,11 +19,12 @@ import org.turnctl.stun.attr.Lifetime;
 import org.turnctl.stun.attr.Nonce;
 import org.turnctl.stun.attr.Realm;
 import org.turnctl.stun.attr.RequestedTransport;
-import org.turnctl.stun.attr.StunAttribute;
 import org.turnctl.stun.attr.Username;
 import org.turnctl.stun.attr.XorMappedAddress;
 import org.turnctl.stun.attr.XorPeerAddress;
 import org.turnctl.stun.attr.XorRelayedAddress;
+import org.turnctl.stun.codec.Integrity;
+import org.turnctl.stun.codec.Protection;
 
 /**
  * A TURN client (RFC 8656) with long-term credentials: the 401 challenge gives realm and nonce,

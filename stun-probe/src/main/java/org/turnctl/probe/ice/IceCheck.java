@@ -21,9 +21,9 @@ import org.ice4j.ice.LocalCandidate;
 import org.ice4j.ice.RemoteCandidate;
 import org.ice4j.ice.harvest.TurnCandidateHarvester;
 import org.ice4j.security.LongTermCredential;
-import org.turnctl.probe.IceServerUri;
 import org.turnctl.probe.check.CheckResult;
 import org.turnctl.probe.check.Target;
+import org.turnctl.probe.client.IceServerUri;
 
 /**
  * {@code ice} (with --ice): two Jitsi ice4j agents gather relayed candidates from the target and

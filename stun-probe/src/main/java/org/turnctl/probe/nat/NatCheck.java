@@ -3,10 +3,10 @@ package org.turnctl.probe.nat;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.turnctl.probe.IceServerUri;
-import org.turnctl.probe.check.CheckResult;
 import org.turnctl.probe.check.Causes;
+import org.turnctl.probe.check.CheckResult;
 import org.turnctl.probe.check.Target;
+import org.turnctl.probe.client.IceServerUri;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.attr.OtherAddress;
 

@@ -6,14 +6,14 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.Method;
-import org.turnctl.stun.Protection;
-import org.turnctl.stun.StunCodec;
+import org.turnctl.stun.StunAttribute;
 import org.turnctl.stun.StunDecodeException;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.attr.ChangeRequest;
 import org.turnctl.stun.attr.OtherAddress;
-import org.turnctl.stun.attr.StunAttribute;
 import org.turnctl.stun.attr.XorMappedAddress;
+import org.turnctl.stun.codec.Protection;
+import org.turnctl.stun.codec.StunCodec;
 
 /**
  * RFC 5780 section 4: mapping behaviour (tests I-III to the primary, the alternate IP, the

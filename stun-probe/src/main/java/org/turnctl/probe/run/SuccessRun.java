@@ -13,6 +13,7 @@ import java.util.function.IntConsumer;
 import org.turnctl.probe.check.Causes;
 import org.turnctl.probe.check.RelayPair;
 import org.turnctl.probe.check.Target;
+import org.turnctl.probe.stats.Stats;
 
 /**
  * {@code success}: the whole connect, repeated: two fresh allocations, permissions both ways,

@@ -8,7 +8,7 @@ import java.util.Base64;
 import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.turnctl.stun.Integrity;
+import org.turnctl.stun.codec.Integrity;
 
 /**
  * TURN REST credentials (draft-uberti-behave-turn-rest, as coturn's use-auth-secret): the

@@ -6,9 +6,6 @@ import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.turnctl.server.metrics.TurnMetrics;
-import org.turnctl.stun.Fingerprint;
-import org.turnctl.stun.Protection;
-import org.turnctl.stun.StunCodec;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.attr.ChangeRequest;
 import org.turnctl.stun.attr.ChangedAddress;
@@ -21,6 +18,9 @@ import org.turnctl.stun.attr.ResponsePort;
 import org.turnctl.stun.attr.SourceAddress;
 import org.turnctl.stun.attr.UnknownAttributes;
 import org.turnctl.stun.attr.XorMappedAddress;
+import org.turnctl.stun.codec.Fingerprint;
+import org.turnctl.stun.codec.Protection;
+import org.turnctl.stun.codec.StunCodec;
 
 /**
  * NAT behaviour discovery (RFC 5780 section 6): Binding answered on four UDP sockets, two IPs

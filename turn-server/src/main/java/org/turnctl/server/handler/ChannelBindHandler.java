@@ -5,9 +5,9 @@ import org.turnctl.server.allocation.Allocation;
 import org.turnctl.server.allocation.AllocationManager;
 import org.turnctl.server.allocation.ChannelBinding;
 import org.turnctl.server.config.ServerConfig;
-import org.turnctl.stun.ChannelData;
 import org.turnctl.stun.attr.ChannelNumber;
 import org.turnctl.stun.attr.XorPeerAddress;
+import org.turnctl.stun.codec.ChannelData;
 
 /**
  * ChannelBind (RFC 8656 section 12.2, "Receiving a ChannelBind Request"). Channel numbers

@@ -10,10 +10,10 @@ import org.turnctl.server.allocation.FiveTuple;
 import org.turnctl.server.auth.Credential;
 import org.turnctl.server.config.Settings;
 import org.turnctl.server.metrics.TurnMetrics;
-import org.turnctl.stun.Fingerprint;
-import org.turnctl.stun.Protection;
-import org.turnctl.stun.StunCodec;
 import org.turnctl.stun.StunMessage;
+import org.turnctl.stun.codec.Fingerprint;
+import org.turnctl.stun.codec.Protection;
+import org.turnctl.stun.codec.StunCodec;
 
 /**
  * One request being handled: who sent it, the settings snapshot it is judged by (read once, so a

@@ -15,7 +15,6 @@ import org.turnctl.server.config.Settings;
 import org.turnctl.server.config.TimeSource;
 import org.turnctl.server.metrics.TurnMetrics;
 import org.turnctl.server.relay.RelaySockets;
-import org.turnctl.stun.Integrity;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.Method;
 import org.turnctl.stun.StunMessage;
@@ -26,6 +25,7 @@ import org.turnctl.stun.attr.Nonce;
 import org.turnctl.stun.attr.Realm;
 import org.turnctl.stun.attr.UnknownAttributes;
 import org.turnctl.stun.attr.Username;
+import org.turnctl.stun.codec.Integrity;
 
 /**
  * Every STUN request goes through here, in the order RFC 8489 gives: retransmission check,

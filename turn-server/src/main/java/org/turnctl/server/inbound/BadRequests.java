@@ -3,12 +3,12 @@ package org.turnctl.server.inbound;
 import org.turnctl.server.allocation.ClientSink;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.MessageType;
-import org.turnctl.stun.Protection;
-import org.turnctl.stun.StunCodec;
 import org.turnctl.stun.StunDecodeException;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.TransactionId;
 import org.turnctl.stun.attr.ErrorCode;
+import org.turnctl.stun.codec.Protection;
+import org.turnctl.stun.codec.StunCodec;
 
 /** A request whose header was sound but whose attributes were not gets a 400 (RFC 8489 section 6.3.1). */
 final class BadRequests {

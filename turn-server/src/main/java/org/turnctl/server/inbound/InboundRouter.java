@@ -12,12 +12,12 @@ import org.turnctl.server.handler.RequestDispatcher;
 import org.turnctl.server.metrics.DropReason;
 import org.turnctl.server.metrics.TurnMetrics;
 import org.turnctl.server.relay.DataPath;
-import org.turnctl.stun.Demux;
 import org.turnctl.stun.MessageType;
-import org.turnctl.stun.SendIndicationReader;
-import org.turnctl.stun.StunCodec;
 import org.turnctl.stun.StunDecodeException;
 import org.turnctl.stun.StunMessage;
+import org.turnctl.stun.codec.Demux;
+import org.turnctl.stun.codec.SendIndicationReader;
+import org.turnctl.stun.codec.StunCodec;
 
 /**
  * The one inbound path of every transport. A transport handler turns bytes into frames (a

@@ -3,9 +3,9 @@ package org.turnctl.server.inbound;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import org.turnctl.server.allocation.ClientSink;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
+import org.turnctl.server.allocation.ClientSink;
 
 /** A UDP client: replies leave through the listener socket the client talks to. */
 final class UdpClientSink implements ClientSink {

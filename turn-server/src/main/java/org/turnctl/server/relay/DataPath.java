@@ -9,8 +9,8 @@ import org.turnctl.server.allocation.Allocation;
 import org.turnctl.server.allocation.ChannelBinding;
 import org.turnctl.server.metrics.DropReason;
 import org.turnctl.server.metrics.TurnMetrics;
-import org.turnctl.stun.ChannelData;
-import org.turnctl.stun.SendIndicationReader;
+import org.turnctl.stun.codec.ChannelData;
+import org.turnctl.stun.codec.SendIndicationReader;
 
 /**
  * Client to peer: ChannelData and Send indications are data, not control. They are read in

@@ -12,8 +12,8 @@ import org.turnctl.server.allocation.ClientSink;
 import org.turnctl.server.config.TimeSource;
 import org.turnctl.server.metrics.DropReason;
 import org.turnctl.server.metrics.TurnMetrics;
-import org.turnctl.stun.ChannelData;
-import org.turnctl.stun.DataIndication;
+import org.turnctl.stun.codec.ChannelData;
+import org.turnctl.stun.codec.DataIndication;
 
 /**
  * Peer to client (RFC 8656 sections 11.3 and 12.7), the only handler of a relay socket. A

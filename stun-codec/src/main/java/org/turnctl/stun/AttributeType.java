@@ -1,4 +1,4 @@
-package org.turnctl.stun.attr;
+package org.turnctl.stun;
 
 /** Attribute type codes (IANA "STUN Attributes" registry) and their names. */
 public final class AttributeType {

@@ -1,4 +1,4 @@
-package org.turnctl.probe;
+package org.turnctl.probe.client;
 
 import java.net.URI;
 import java.util.Locale;

@@ -1,8 +1,6 @@
-package org.turnctl.stun.attr;
+package org.turnctl.stun;
 
 import io.netty.buffer.ByteBuf;
-import org.turnctl.stun.Octets;
-import org.turnctl.stun.TransactionId;
 
 /**
  * An attribute this codec does not know, kept raw. When its type is comprehension-required

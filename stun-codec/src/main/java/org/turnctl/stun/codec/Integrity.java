@@ -1,4 +1,4 @@
-package org.turnctl.stun;
+package org.turnctl.stun.codec;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.attr.MessageIntegrity;
 import org.turnctl.stun.attr.MessageIntegritySha256;
 import org.turnctl.stun.attr.PasswordAlgorithm;
@@ -92,7 +93,7 @@ public final class Integrity {
         if (at < 0 || raw == null) {
             return false;
         }
-        byte[] expected = MessageIntegrity.from(msg).orElseThrow().value().unsafeArray();
+        byte[] expected = MessageIntegrity.from(msg).orElseThrow().value().toByteArray();
         byte[] actual = hmac(HMAC_SHA1.get(), key, raw, at, at + 24 - StunCodec.HEADER_LENGTH);
         return MessageDigest.isEqual(expected, actual);
     }
@@ -107,7 +108,7 @@ public final class Integrity {
         if (at < 0 || raw == null) {
             return false;
         }
-        byte[] expected = MessageIntegritySha256.from(msg).orElseThrow().value().unsafeArray();
+        byte[] expected = MessageIntegritySha256.from(msg).orElseThrow().value().toByteArray();
         byte[] full = hmac(HMAC_SHA256.get(), key, raw, at, at + 4 + expected.length - StunCodec.HEADER_LENGTH);
         byte[] actual = expected.length == full.length ? full : java.util.Arrays.copyOf(full, expected.length);
         return MessageDigest.isEqual(expected, actual);

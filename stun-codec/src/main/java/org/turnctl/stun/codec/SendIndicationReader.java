@@ -1,11 +1,15 @@
-package org.turnctl.stun;
+package org.turnctl.stun.codec;
 
 import io.netty.buffer.ByteBuf;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import org.turnctl.stun.attr.AttributeType;
+import org.turnctl.stun.AttributeType;
+import org.turnctl.stun.MessageClass;
+import org.turnctl.stun.MessageType;
+import org.turnctl.stun.Method;
+import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.attr.Attributes;
 
 /**

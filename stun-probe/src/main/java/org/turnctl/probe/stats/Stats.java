@@ -1,4 +1,4 @@
-package org.turnctl.probe.run;
+package org.turnctl.probe.stats;
 
 import java.util.ArrayList;
 import java.util.Collections;

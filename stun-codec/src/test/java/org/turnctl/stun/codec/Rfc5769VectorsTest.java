@@ -1,4 +1,4 @@
-package org.turnctl.stun;
+package org.turnctl.stun.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +12,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.turnctl.stun.Hex;
+import org.turnctl.stun.MessageType;
+import org.turnctl.stun.StunAttribute;
+import org.turnctl.stun.StunMessage;
+import org.turnctl.stun.TransactionId;
 import org.turnctl.stun.attr.Fingerprint;
 import org.turnctl.stun.attr.IceControlled;
 import org.turnctl.stun.attr.MessageIntegrity;
@@ -19,7 +24,6 @@ import org.turnctl.stun.attr.Nonce;
 import org.turnctl.stun.attr.Priority;
 import org.turnctl.stun.attr.Realm;
 import org.turnctl.stun.attr.Software;
-import org.turnctl.stun.attr.StunAttribute;
 import org.turnctl.stun.attr.Username;
 import org.turnctl.stun.attr.XorMappedAddress;
 
@@ -51,7 +55,7 @@ class Rfc5769VectorsTest {
 
         assertTrue(Integrity.verify(msg, SHORT_TERM_KEY));
         assertFalse(Integrity.verify(msg, Integrity.shortTermKey("VOkJxbRl1RmTxUk/WvJxBT")));
-        assertTrue(org.turnctl.stun.Fingerprint.verify(msg));
+        assertTrue(org.turnctl.stun.codec.Fingerprint.verify(msg));
 
         StunMessage rebuilt = StunMessage.builder(MessageType.BINDING_REQUEST, TID_1)
                 .add(new Software("STUN test client"))
@@ -73,7 +77,7 @@ class Rfc5769VectorsTest {
         assertEquals("test vector", Software.from(msg).orElseThrow().value());
         assertEquals(mapped, XorMappedAddress.from(msg).orElseThrow().address());
         assertTrue(Integrity.verify(msg, SHORT_TERM_KEY));
-        assertTrue(org.turnctl.stun.Fingerprint.verify(msg));
+        assertTrue(org.turnctl.stun.codec.Fingerprint.verify(msg));
 
         StunMessage rebuilt = StunMessage.builder(MessageType.BINDING_SUCCESS, TID_1)
                 .add(new Software("test vector"))
@@ -93,7 +97,7 @@ class Rfc5769VectorsTest {
         assertEquals("test vector", Software.from(msg).orElseThrow().value());
         assertEquals(mapped, XorMappedAddress.from(msg).orElseThrow().address());
         assertTrue(Integrity.verify(msg, SHORT_TERM_KEY));
-        assertTrue(org.turnctl.stun.Fingerprint.verify(msg));
+        assertTrue(org.turnctl.stun.codec.Fingerprint.verify(msg));
 
         StunMessage rebuilt = StunMessage.builder(MessageType.BINDING_SUCCESS, TID_1)
                 .add(new Software("test vector"))
@@ -112,8 +116,8 @@ class Rfc5769VectorsTest {
         assertEquals(MATRIX_USER, Username.from(msg).orElseThrow().value());
         assertEquals("f//499k954d6OL34oL9FSTvy64sA", Nonce.from(msg).orElseThrow().value());
         assertEquals("example.org", Realm.from(msg).orElseThrow().value());
-        assertFalse(org.turnctl.stun.Fingerprint.isPresent(msg));
-        assertFalse(org.turnctl.stun.Fingerprint.verify(msg));
+        assertFalse(org.turnctl.stun.codec.Fingerprint.isPresent(msg));
+        assertFalse(org.turnctl.stun.codec.Fingerprint.verify(msg));
 
         // The key is computed over the password as given ("TheMatrIX" is the SASLprep output of
         // the RFC's password); browsers and coturn do not apply SASLprep either.
@@ -139,7 +143,7 @@ class Rfc5769VectorsTest {
             // Verbatim re-encoding of decoded attributes (integrity included) gives the same bytes.
             assertArrayEquals(wire, encode(msg, Protection.NONE, padding), name);
             for (StunAttribute a : msg.attributes()) {
-                assertFalse(a instanceof org.turnctl.stun.attr.UnknownAttribute, name + ": " + a);
+                assertFalse(a instanceof org.turnctl.stun.UnknownAttribute, name + ": " + a);
             }
         }
     }

@@ -1,14 +1,18 @@
-package org.turnctl.stun;
+package org.turnctl.stun.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import java.util.ArrayList;
 import java.util.List;
-import org.turnctl.stun.attr.AttributeType;
+import org.turnctl.stun.AttributeType;
+import org.turnctl.stun.MessageType;
+import org.turnctl.stun.StunAttribute;
+import org.turnctl.stun.StunDecodeException;
+import org.turnctl.stun.StunMessage;
+import org.turnctl.stun.TransactionId;
 import org.turnctl.stun.attr.AttributeValue;
 import org.turnctl.stun.attr.Attributes;
-import org.turnctl.stun.attr.StunAttribute;
 
 /**
  * Decodes and encodes STUN messages (RFC 8489 sections 5 and 14).
@@ -132,7 +136,7 @@ public final class StunCodec {
             }
             pos += 4 + padded;
         }
-        return new StunMessage(type, tid, List.copyOf(attributes), raw, integrity, integritySha256, fingerprint);
+        return StunMessage.received(type, tid, List.copyOf(attributes), raw, integrity, integritySha256, fingerprint);
     }
 
     /** Encodes the message into a new buffer from {@code alloc}. */

@@ -1,10 +1,13 @@
-package org.turnctl.stun;
+package org.turnctl.stun.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ThreadLocalRandom;
-import org.turnctl.stun.attr.AttributeType;
+import org.turnctl.stun.AttributeType;
+import org.turnctl.stun.MessageClass;
+import org.turnctl.stun.MessageType;
+import org.turnctl.stun.Method;
 
 /**
  * Writes a Data indication (RFC 8656 section 11.4) around a payload without copying it: a small

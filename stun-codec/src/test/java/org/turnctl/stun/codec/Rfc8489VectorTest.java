@@ -1,4 +1,4 @@
-package org.turnctl.stun;
+package org.turnctl.stun.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.turnctl.stun.Hex;
+import org.turnctl.stun.MessageType;
+import org.turnctl.stun.StunDecodeException;
+import org.turnctl.stun.StunMessage;
+import org.turnctl.stun.TransactionId;
 import org.turnctl.stun.attr.MessageIntegritySha256;
 import org.turnctl.stun.attr.Nonce;
 import org.turnctl.stun.attr.PasswordAlgorithm;

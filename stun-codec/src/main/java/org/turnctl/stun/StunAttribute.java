@@ -1,7 +1,6 @@
-package org.turnctl.stun.attr;
+package org.turnctl.stun;
 
 import io.netty.buffer.ByteBuf;
-import org.turnctl.stun.TransactionId;
 
 /**
  * One STUN attribute value, immutable. Implementations are small records, one per attribute

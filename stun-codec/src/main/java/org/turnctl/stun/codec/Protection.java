@@ -1,4 +1,4 @@
-package org.turnctl.stun;
+package org.turnctl.stun.codec;
 
 /**
  * What the encoder appends after a message's attributes: MESSAGE-INTEGRITY (HMAC-SHA1),

@@ -1,9 +1,10 @@
-package org.turnctl.stun;
+package org.turnctl.stun.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.DefaultByteBufHolder;
+import org.turnctl.stun.StunDecodeException;
 
 /**
  * A TURN ChannelData message (RFC 8656 section 12.4): 2-byte channel number, 2-byte length,

@@ -1,7 +1,8 @@
-package org.turnctl.stun;
+package org.turnctl.stun.codec;
 
 import io.netty.buffer.ByteBuf;
 import java.util.zip.CRC32;
+import org.turnctl.stun.StunMessage;
 
 /** FINGERPRINT (RFC 8489 section 14.7): CRC-32 of the message before it, XOR 0x5354554e. */
 public final class Fingerprint {
