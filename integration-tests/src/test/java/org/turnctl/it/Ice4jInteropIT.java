@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ import org.turnctl.server.TurnServer;
 import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.config.TimeSource;
 import org.turnctl.stun.codec.Integrity;
+import org.turnctl.testsupport.Await;
 
 /**
  * A real ICE agent (Jitsi ice4j) against turnctl's server over UDP: each agent gathers a relayed
@@ -166,10 +168,7 @@ class Ice4jInteropIT {
             org.turnctl.probe.ice.IceCheck.release(left);
             org.turnctl.probe.ice.IceCheck.release(right);
         }
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (server.allocationCount() != 0 && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // bounded poll, not a timing assertion
-        }
+        Await.until(Duration.ofSeconds(5), () -> server.allocationCount() == 0);
         assertEquals(0, server.allocationCount(), "ice4j released its allocations");
     }
 }

@@ -1,7 +1,6 @@
 package org.turnctl.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -10,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -23,7 +23,19 @@ import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.config.TimeSource;
 import org.turnctl.server.metrics.MicrometerTurnMetrics;
 import org.turnctl.server.metrics.Operations;
+import org.turnctl.stun.MessageClass;
+import org.turnctl.stun.Method;
+import org.turnctl.stun.Octets;
+import org.turnctl.stun.StunMessage;
+import org.turnctl.stun.UnknownAttribute;
+import org.turnctl.stun.attr.Data;
+import org.turnctl.stun.attr.DontFragment;
+import org.turnctl.stun.attr.Lifetime;
+import org.turnctl.stun.attr.XorPeerAddress;
 import org.turnctl.stun.codec.Integrity;
+import org.turnctl.stun.codec.Protection;
+import org.turnctl.stun.codec.StunCodec;
+import org.turnctl.testsupport.Await;
 
 /** /metrics after real relayed traffic, with exact values; /healthz and /readyz through start and stop. */
 class MetricsIT {
@@ -95,7 +107,7 @@ class MetricsIT {
                     assertEquals(1000.0, value(s, "turn_relay_bytes_total{direction=\"peer_to_client\"}"));
                     assertEquals(2.0, value(s, "turn_relay_ports_in_use"));
                     assertTrue(value(s, "turn_request_duration_seconds_count{method=\"allocate\"}") >= 2);
-                    assertNotNull(s.contains("jvm_memory_used_bytes") ? "" : null, "JVM metrics are exported");
+                    assertTrue(s.contains("jvm_memory_used_bytes"), "JVM metrics are exported");
                     System.out.println("/metrics excerpt:\n" + s.lines().filter(l -> l.startsWith("turn_") && !l.contains("_bucket"))
                             .reduce("", (x, y) -> x + y + "\n"));
                 } finally {
@@ -103,10 +115,7 @@ class MetricsIT {
                     b.close();
                     wrong.close();
                 }
-                long deadline = System.nanoTime() + 5_000_000_000L;
-                while (server.allocationCount() != 0 && System.nanoTime() < deadline) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // bounded poll, not a timing assertion
-                }
+                Await.until(Duration.ofSeconds(5), () -> server.allocationCount() == 0);
                 String after = ops.scrape();
                 assertEquals(0.0, value(after, "turn_allocations_active{family=\"ipv4\",transport=\"udp\"}"));
                 assertEquals(0.0, value(after, "turn_permissions_active"));
@@ -115,6 +124,74 @@ class MetricsIT {
                 ops.ready(false);
                 assertEquals(503, status(http, at, "/readyz"), "not ready while stopping");
                 server.close();
+            }
+        }
+    }
+
+    /**
+     * Every reason of turn_dropped_packets_total is counted for UDP and TCP alike: each is caused
+     * exactly once per transport, on a fresh server, and must show up as exactly 1.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = IceServerUri.Transport.class, names = {"UDP", "TCP"})
+    void everyDropReasonReachesMetricsOnEveryTransport(IceServerUri.Transport transport) throws Exception {
+        try (Operations ops = Operations.start(null)) {
+            TurnServer server = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+                    List.of(), Map.of(), 49152, 65535, REALM, Map.of("alice", Integrity.longTermKeyMd5("alice", REALM, "pw")),
+                    List.of(), List.of(), List.of(), true, 0, 0, 3600, 600, false, 1, null, TimeSource.SYSTEM), ops.metrics());
+            InetSocketAddress turn = transport == IceServerUri.Transport.UDP ? server.udpAddresses().get(0)
+                    : server.tcpAddresses().get(0);
+            try (TurnClient alice = new TurnClient(StunClient.open(turn, transport, 3000), "alice", "pw")) {
+                alice.allocate();
+                InetSocketAddress nobody = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+                // no_permission, unknown_attribute, dont_fragment: Send indications on the allocation.
+                alice.stun().send(send(nobody).build(), Protection.NONE);
+                alice.stun().send(send(nobody).add(new UnknownAttribute(0x7F01, Octets.of(new byte[4]))).build(), Protection.NONE);
+                alice.stun().send(send(nobody).add(DontFragment.INSTANCE).build(), Protection.NONE);
+                // no_channel: ChannelData on a channel never bound.
+                alice.sendChannelData(0x4005, new byte[] {1});
+                // no_allocation: ChannelData from a 5-tuple without an allocation.
+                raw(transport, turn, new byte[] {0x40, 0x00, 0, 1, 9, 0, 0, 0});
+                // malformed: a request whose LIFETIME has a length of 3 (also answered 400).
+                byte[] bad = StunCodec.toBytes(StunMessage.builder(Method.REFRESH, MessageClass.REQUEST)
+                        .add(new Lifetime(1)).build(), Protection.NONE);
+                bad[23] = 3;
+                raw(transport, turn, bad);
+                // not_stun: a datagram, or a stream, that starts with neither STUN nor ChannelData.
+                raw(transport, turn, new byte[] {(byte) 0x16, 3, 1, 0, 0x10, 0, 0, 0});
+                List<String> reasons = MicrometerTurnMetrics.DROP_REASONS;
+                String scrape = Await.value(Duration.ofSeconds(5), ops::scrape, text -> reasons.stream()
+                        .allMatch(r -> text.contains("turn_dropped_packets_total{reason=\"" + r + "\"} 1.0")));
+                for (String r : reasons) {
+                    assertEquals(1.0, value(scrape, "turn_dropped_packets_total{reason=\"" + r + "\"}"), transport + " " + r);
+                }
+            } finally {
+                server.close();
+            }
+        }
+    }
+
+    private static StunMessage.Builder send(InetSocketAddress peer) {
+        return StunMessage.builder(Method.SEND, MessageClass.INDICATION).add(new XorPeerAddress(peer))
+                .add(Data.of(new byte[] {1}));
+    }
+
+    /** Bytes from a new client socket of the transport, which holds no allocation. */
+    private static void raw(IceServerUri.Transport transport, InetSocketAddress server, byte[] bytes) throws Exception {
+        if (transport == IceServerUri.Transport.UDP) {
+            try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                s.send(new java.net.DatagramPacket(bytes, bytes.length, server));
+            }
+        } else {
+            try (java.net.Socket s = new java.net.Socket(server.getAddress(), server.getPort())) {
+                s.getOutputStream().write(bytes);
+                s.shutdownOutput();
+                // The server reads the bytes, then sees the end of the stream and closes: wait for
+                // that, so the bytes were counted before this returns.
+                s.setSoTimeout(3000);
+                while (s.getInputStream().read(new byte[512]) >= 0) {
+                    // an answer (400); the close follows
+                }
             }
         }
     }

@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -33,6 +34,7 @@ import org.turnctl.server.auth.SharedSecretAuthenticator;
 import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.config.TimeSource;
 import org.turnctl.stun.codec.Integrity;
+import org.turnctl.testsupport.Await;
 import picocli.CommandLine;
 
 /** The real probe against an in-process turnctl server on loopback: every verdict, produced for real. */
@@ -289,10 +291,7 @@ class ProbeIT {
 
     /** Releases are sent before the probe returns; the server deletes on receipt. Bounded wait. */
     static void awaitNoAllocations(TurnServer s) {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (s.allocationCount() != 0 && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // bounded poll, not a timing assertion
-        }
+        Await.until(Duration.ofSeconds(5), () -> s.allocationCount() == 0);
         assertEquals(0, s.allocationCount(), "every allocation the probe made was deleted");
     }
 }

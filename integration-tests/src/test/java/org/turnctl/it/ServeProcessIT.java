@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ import org.turnctl.stun.attr.XorMappedAddress;
 import org.turnctl.stun.codec.Integrity;
 import org.turnctl.stun.codec.Protection;
 import org.turnctl.stun.codec.StunCodec;
+import org.turnctl.testsupport.Await;
 
 /** {@code turnctl serve} as ops run it: the packaged jar, real signals, its log. */
 class ServeProcessIT {
@@ -159,10 +161,7 @@ class ServeProcessIT {
             Files.writeString(conf, Files.readString(conf) + "user = bob:pw-b\n");
             Process hup = new ProcessBuilder("kill", "-HUP", String.valueOf(p.pid())).start();
             assertEquals(0, hup.waitFor());
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!Files.readString(log).contains("reload: users +1 -0") && System.nanoTime() < deadline) {
-                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // bounded poll, not a timing assertion
-            }
+            Await.until(Duration.ofSeconds(10), () -> logContains(log, "reload: users +1 -0"));
             assertTrue(Files.readString(log).contains("reload: users +1 -0"), Files.readString(log));
             assertTrue(p.isAlive(), "SIGHUP must not kill the server");
             StunMessage bobAfter = exchange(client, server, StunMessage.builder(Method.ALLOCATE, MessageClass.REQUEST)
@@ -189,5 +188,13 @@ class ServeProcessIT {
             return null;
         }
         return StunCodec.decode(Arrays.copyOf(buf, in.getLength()));
+    }
+
+    private static boolean logContains(Path log, String text) {
+        try {
+            return Files.readString(log).contains(text);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,7 @@ import org.turnctl.server.TurnServer;
 import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.config.TimeSource;
 import org.turnctl.stun.codec.Integrity;
+import org.turnctl.testsupport.Await;
 
 /** probe --watch as a blackbox exporter, against an in-process server. */
 class WatchIT {
@@ -44,18 +46,11 @@ class WatchIT {
         HttpClient http = HttpClient.newHttpClient();
         String scrape = "";
         try {
-            long deadline = System.nanoTime() + 40_000_000_000L;
             String up = "turnctl_probe_up{target=\"" + target + "\"} 1.0";
             String ratio = "turnctl_probe_success_ratio{target=\"" + target + "\"} 1.0";
-            while (System.nanoTime() < deadline && !(scrape.contains(up) && scrape.contains(ratio))) {
-                try {
-                    scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
-                            HttpResponse.BodyHandlers.ofString()).body();
-                } catch (java.io.IOException notYet) {
-                    // the exporter is still starting
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // bounded poll, not a timing assertion
-            }
+            URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
+            scrape = Await.value(Duration.ofSeconds(40), () -> scrapeOrEmpty(http, metrics),
+                    text -> text.contains(up) && text.contains(ratio));
             assertTrue(scrape.contains(up) && scrape.contains(ratio), scrape + "\n" + Files.readString(log));
             assertTrue(scrape.contains("turnctl_probe_rtt_seconds_count{target=\"" + target + "\"}"), scrape);
             assertTrue(scrape.contains("turnctl_probe_allocate_seconds{target=\"" + target + "\"}"), scrape);
@@ -64,10 +59,7 @@ class WatchIT {
             assertTrue(p.waitFor(15, TimeUnit.SECONDS), "watch did not stop on SIGTERM");
         }
         assertEquals(0, p.exitValue(), Files.readString(log));
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (server.allocationCount() != 0 && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // bounded poll, not a timing assertion
-        }
+        Await.until(Duration.ofSeconds(5), () -> server.allocationCount() == 0);
         assertEquals(0, server.allocationCount(), "every round released its allocations");
         server.close();
     }
@@ -77,5 +69,17 @@ class WatchIT {
         PackagedJarIT.Run r = PackagedJarIT.run("probe", "stun:127.0.0.1:9", "--watch", "5s");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--watch needs --metrics-listen"), r.err());
+    }
+
+    /** The exporter's page, or "" while it is still starting. */
+    private static String scrapeOrEmpty(HttpClient http, URI metrics) {
+        try {
+            return http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException notYet) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 }

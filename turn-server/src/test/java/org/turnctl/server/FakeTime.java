@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.turnctl.server.config.TimeSource;
 
 /** A clock tests move by hand. */
-final class FakeTime implements TimeSource {
+public final class FakeTime implements TimeSource {
     private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
 
     @Override
@@ -12,7 +12,7 @@ final class FakeTime implements TimeSource {
         return now.get();
     }
 
-    void advanceSeconds(long s) {
+    public void advanceSeconds(long s) {
         now.addAndGet(s * 1000);
     }
 }

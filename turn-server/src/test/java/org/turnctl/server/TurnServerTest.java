@@ -9,6 +9,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +28,7 @@ import org.turnctl.stun.codec.Fingerprint;
 import org.turnctl.stun.codec.Integrity;
 import org.turnctl.stun.codec.Protection;
 import org.turnctl.stun.codec.StunCodec;
+import org.turnctl.testsupport.Await;
 
 /** The server end to end over real loopback sockets, time moved by hand. */
 class TurnServerTest {
@@ -471,10 +473,7 @@ class TurnServerTest {
         allocate(c);
         assertEquals(1, server.allocationCount());
         c.close();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (server.allocationCount() != 0 && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // bounded poll, not a timing assertion
-        }
+        Await.until(Duration.ofSeconds(5), () -> server.allocationCount() == 0);
         assertEquals(0, server.allocationCount());
         assertEquals(0, server.relayPortsInUse());
     }
