@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import org.turnctl.probe.report.ExitCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code turnctl config check FILE}: the effective configuration, secrets masked; exit 2 with the line of an error. */
 @Command(name = "config", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -34,8 +35,8 @@ final class ConfigCommand implements Runnable {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            description = {"Parse a config file and print the effective configuration (file, environment and",
-                "defaults merged; secrets masked). Exit 2 with the line number on an error."})
+            description = "Parse a config file and print the effective configuration (file, environment and "
+                    + "defaults merged; secrets masked). Exit 2 with the line number on an error.")
     static final class Check implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -50,23 +51,20 @@ final class ConfigCommand implements Runnable {
                 parsed = ConfigFile.load(file, Turnctl.knownOptions());
             } catch (ConfigFile.ParseException e) {
                 spec.commandLine().getErr().println("turnctl config check: " + e.getMessage());
-                return ExitCodes.USAGE;
+                return ExitCode.USAGE.code();
             }
             // A serve section must also make a valid server configuration.
             if (!parsed.section("serve").isEmpty()) {
-                ServeCommand serve = new ServeCommand();
-                CommandLine serveLine = new CommandLine(serve);
-                serveLine.setDefaultValueProvider(new EnvDefaults(System.getenv(), parsed));
                 try {
-                    serveLine.parseArgs();
+                    ServeCommand serve = Turnctl.parse("serve", System.getenv(), parsed);
                     serve.config();
-                    serve.metricsAddress();
                 } catch (ServeCommand.ConfigException | IllegalArgumentException | CommandLine.ParameterException e) {
-                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("--([a-z-]+)").matcher(String.valueOf(e.getMessage()));
+                    String message = e instanceof CommandLine.ParameterException p ? Turnctl.describe(p) : e.getMessage();
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("--([a-z-]+)").matcher(String.valueOf(message));
                     int line = m.find() ? parsed.lineOf("serve", m.group(1)) : 0;
                     spec.commandLine().getErr().println("turnctl config check: " + file + (line > 0 ? ":" + line : "")
-                            + ": [serve]: " + e.getMessage());
-                    return ExitCodes.USAGE;
+                            + ": [serve]: " + message);
+                    return ExitCode.USAGE.code();
                 }
             }
             CommandLine effective = Turnctl.commandLine(System.getenv(), parsed);
@@ -76,10 +74,10 @@ final class ConfigCommand implements Runnable {
                 out.println("[" + section + "]");
                 Map<String, String> lines = new TreeMap<>();
                 for (var o : effective.getSubcommands().get(section).getCommandSpec().options()) {
-                    String key = o.longestName().replaceFirst("^-+", "");
-                    if (o.usageHelp() || o.versionHelp() || key.equals("config")) {
+                    if (!EnvDefaults.isConfigurable(o)) {
                         continue;
                     }
+                    String key = EnvDefaults.key(o);
                     String value = effective.getDefaultValueProvider() == null ? null : defaultOf(effective, o);
                     if (value == null) {
                         continue;
@@ -95,7 +93,7 @@ final class ConfigCommand implements Runnable {
             if (parsed.section("serve").isEmpty() && parsed.section("probe").isEmpty()) {
                 spec.commandLine().getErr().println("turnctl config check: note: " + file + " sets nothing");
             }
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
 
         private static String defaultOf(CommandLine cl, CommandLine.Model.OptionSpec o) {

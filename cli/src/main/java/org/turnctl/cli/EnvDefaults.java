@@ -3,9 +3,9 @@ package org.turnctl.cli;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
  * Defaults from the environment and the config file. Precedence: flags (picocli never asks
@@ -28,8 +28,14 @@ final class EnvDefaults implements CommandLine.IDefaultValueProvider {
         this.file = file;
     }
 
+    /** The option's long name without dashes: its key in the config file and, upper-cased, in the environment. */
     static String key(OptionSpec option) {
         return option.longestName().replaceFirst("^-+", "");
+    }
+
+    /** Everything but --help, --version and --config itself can come from the environment or the file. */
+    static boolean isConfigurable(OptionSpec option) {
+        return !option.usageHelp() && !option.versionHelp() && !option.longestName().equals(ConfigOption.NAME);
     }
 
     static String variableFor(String command, OptionSpec option) {
@@ -39,7 +45,7 @@ final class EnvDefaults implements CommandLine.IDefaultValueProvider {
 
     @Override
     public String defaultValue(ArgSpec arg) {
-        if (!(arg instanceof OptionSpec option) || option.usageHelp() || option.versionHelp() || key(option).equals("config")) {
+        if (!(arg instanceof OptionSpec option) || !isConfigurable(option)) {
             return arg.defaultValue();
         }
         String command = option.command() == null ? null : option.command().name();

@@ -7,9 +7,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import org.turnctl.probe.report.ExitCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code turnctl health}: /healthz and /readyz of a running server, so images and scripts need no curl. */
 @Command(name = "health", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -35,7 +36,7 @@ final class HealthCommand implements Callable<Integer> {
             }
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("turnctl health: --url " + url + ": expected http://HOST:PORT");
-            return ExitCodes.USAGE;
+            return ExitCode.USAGE.code();
         }
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeoutSeconds)).build();
         StringBuilder line = new StringBuilder();
@@ -56,6 +57,6 @@ final class HealthCommand implements Callable<Integer> {
                     .append(status < 0 ? "unreachable" : String.valueOf(status));
         }
         (ok ? spec.commandLine().getOut() : spec.commandLine().getErr()).println((ok ? "healthy: " : "unhealthy: ") + line);
-        return ok ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+        return ok ? ExitCode.OK.code() : ExitCode.CHECK_FAILED.code();
     }
 }

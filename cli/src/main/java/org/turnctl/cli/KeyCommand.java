@@ -2,6 +2,7 @@ package org.turnctl.cli;
 
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
+import org.turnctl.probe.report.ExitCode;
 import org.turnctl.stun.codec.Integrity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,6 +27,6 @@ final class KeyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().getOut().println("0x" + HexFormat.of().formatHex(Integrity.longTermKeyMd5(user, realm, password)));
-        return ExitCodes.OK;
+        return ExitCode.OK.code();
     }
 }

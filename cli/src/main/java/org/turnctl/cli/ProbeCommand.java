@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,20 +24,22 @@ import org.turnctl.probe.report.JUnitXmlReport;
 import org.turnctl.probe.report.JsonReport;
 import org.turnctl.probe.report.TargetReport;
 import org.turnctl.probe.report.TextReport;
-import org.turnctl.server.auth.SharedSecretAuthenticator;
+import org.turnctl.stun.codec.RestCredentials;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
 /** {@code turnctl probe}: why calls fail, in words; and as JSON, JUnit XML and an exit code for CI. */
 @Command(name = "probe", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
-        description = {"Check STUN/TURN servers: binding, NAT behaviour, authentication, relaying, and the",
-            "connection success rate with RTT/loss/jitter percentiles.",
-            "TARGET is an ICE server URI as WebRTC apps write it: stun:host[:port],",
-            "turn:host[:port][?transport=udp|tcp] (no transport: UDP).",
-            "Exit codes: 0 all passed, 1 a check failed or a threshold was missed, 2 usage error,",
-            "3 target unreachable (DNS included), 4 internal error; several targets: 4 > 2 > 3 > 1 > 0."})
+        usageHelpAutoWidth = true,
+        description = {"Check STUN/TURN servers: binding, NAT behaviour, authentication, relaying, and the "
+                + "connection success rate with RTT/loss/jitter percentiles.",
+            "TARGET is an ICE server URI as WebRTC apps write it: stun:host[:port], "
+                + "turn:host[:port][?transport=udp|tcp] (no transport: UDP).",
+            "Exit codes: 0 all passed, 1 a check failed or a threshold was missed, 2 usage error, "
+                + "3 target unreachable (DNS included), 4 internal error; several targets: 4 > 2 > 3 > 1 > 0."})
 final class ProbeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -44,10 +48,8 @@ final class ProbeCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "TARGET", description = "stun:... or turn:... URI (several compare relays).")
     List<String> targets = new ArrayList<>();
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Config file ([serve] and [probe] sections; default /etc/turnctl/turnctl.conf when it exists). "
-                    + "Flags > environment > file > defaults.")
-    java.nio.file.Path config;
+    @Mixin
+    ConfigOption configOption;
 
     @Option(names = "--user", description = "TURN user name (with --secret: the <user> part of the REST username).")
     String user;
@@ -70,13 +72,13 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--concurrency", defaultValue = "2", paramLabel = "N", description = "Attempts at once (default ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--interval", defaultValue = "20ms", paramLabel = "DURATION",
+    @Option(names = "--interval", defaultValue = "20ms", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
             description = "Pause between attempt starts and relay packets (default ${DEFAULT-VALUE}).")
-    String interval;
+    Duration interval;
 
-    @Option(names = "--timeout", defaultValue = "5s", paramLabel = "DURATION",
+    @Option(names = "--timeout", defaultValue = "5s", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
             description = "Per STUN transaction, retransmissions included (default ${DEFAULT-VALUE}).")
-    String timeout;
+    Duration timeout;
 
     @Option(names = "--checks", split = ",", paramLabel = "LIST",
             description = "binding,nat,auth,relay,success,ice (default: all that apply to the URI; ice only with --ice).")
@@ -104,12 +106,13 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--ice", description = "Also run the ice4j check (two ICE agents with relay-only candidates).")
     boolean ice;
 
-    @Option(names = "--watch", paramLabel = "INTERVAL",
+    @Option(names = "--watch", paramLabel = "INTERVAL", converter = Converters.DurationConverter.class,
             description = "Repeat forever, INTERVAL between rounds (e.g. 30s), exporting metrics on --metrics-listen.")
-    String watch;
+    Duration watch;
 
-    @Option(names = "--metrics-listen", paramLabel = "ADDR:PORT", description = "With --watch: where /metrics listens.")
-    String metricsListen;
+    @Option(names = "--metrics-listen", paramLabel = "ADDR:PORT", converter = Converters.HostPort.class,
+            description = "With --watch: where /metrics listens.")
+    InetSocketAddress metricsListen;
 
     static final class UsageException extends Exception {
         private static final long serialVersionUID = 1L;
@@ -134,7 +137,7 @@ final class ProbeCommand implements Callable<Integer> {
             options = options(uris);
         } catch (UsageException | IllegalArgumentException e) {
             spec.commandLine().getErr().println("turnctl probe: " + e.getMessage());
-            return ExitCode.USAGE;
+            return ExitCode.USAGE.code();
         }
         if (watch != null) {
             return watch(uris, options);
@@ -171,7 +174,7 @@ final class ProbeCommand implements Callable<Integer> {
                 JUnitXmlReport.write(reports, f);
             } catch (IOException e) {
                 err.println("turnctl probe: cannot write --junit-xml " + junitXml + ": " + e.getMessage());
-                return ExitCode.USAGE;
+                return ExitCode.USAGE.code();
             }
         }
         return ExitCode.of(reports);
@@ -179,32 +182,27 @@ final class ProbeCommand implements Callable<Integer> {
 
     /** --watch: rounds until SIGTERM/SIGINT, each round's allocations released, results as metrics. */
     private int watch(List<IceServerUri> uris, ProbeOptions options) throws Exception {
-        long intervalMs;
-        java.net.InetSocketAddress at;
+        long intervalMs = watch.toMillis();
         try {
-            intervalMs = millis(watch, "--watch");
             if (intervalMs < 1000) {
-                throw new UsageException("--watch " + watch + ": at least 1s between rounds");
+                throw new UsageException("--watch " + watch.toMillis() + "ms: at least 1s between rounds");
             }
             if (metricsListen == null) {
                 throw new UsageException("--watch needs --metrics-listen ADDR:PORT (where the results are scraped)");
             }
-            at = ServeCommand.hostPort(metricsListen);
         } catch (UsageException e) {
             spec.commandLine().getErr().println("turnctl probe: " + e.getMessage());
-            return ExitCode.USAGE;
-        } catch (ServeCommand.ConfigException e) {
-            spec.commandLine().getErr().println("turnctl probe: " + e.getMessage().replace("--listen", "--metrics-listen"));
-            return ExitCode.USAGE;
+            return ExitCode.USAGE.code();
         }
+        InetSocketAddress at = metricsListen;
         ProbeExporter exporter = new ProbeExporter(uris.stream().map(IceServerUri::text).toList());
         org.turnctl.server.metrics.MetricsServer http;
         try {
             http = org.turnctl.server.metrics.MetricsServer.start(at, exporter.registry(), () -> true);
         } catch (IOException e) {
-            spec.commandLine().getErr().println("turnctl probe: cannot listen on --metrics-listen " + metricsListen + ": "
-                    + e.getMessage());
-            return ExitCode.USAGE;
+            spec.commandLine().getErr().println("turnctl probe: cannot listen on --metrics-listen "
+                    + org.turnctl.server.TurnServer.format(metricsListen) + ": " + e.getMessage());
+            return ExitCode.USAGE.code();
         }
         java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
@@ -222,7 +220,7 @@ final class ProbeCommand implements Callable<Integer> {
         } finally {
             http.close();
         }
-        return ExitCode.OK;
+        return ExitCode.OK.code();
     }
 
     ProbeOptions options(List<IceServerUri> uris) throws UsageException {
@@ -257,32 +255,16 @@ final class ProbeCommand implements Callable<Integer> {
                 throw new UsageException("--ttl must be at least 1 second");
             }
             expiry = System.currentTimeMillis() / 1000 + ttl;
-            username = expiry + ":" + (user != null ? user : "turnctl-probe");
-            pass = SharedSecretAuthenticator.password(secret.getBytes(StandardCharsets.UTF_8), username);
+            username = RestCredentials.username(expiry, user != null ? user : "turnctl-probe");
+            pass = RestCredentials.password(secret.getBytes(StandardCharsets.UTF_8), username);
         }
         boolean needsCredentials = uris.stream().anyMatch(IceServerUri::isTurn)
                 && (wanted.isEmpty() || wanted.stream().anyMatch(c -> Set.of("auth", "relay", "success", "ice").contains(c)));
         if (needsCredentials && (username == null || pass == null)) {
             throw new UsageException("turn: targets need credentials: --user and --password, or --secret");
         }
-        return new ProbeOptions(username, pass, expiry, ttl, realm, count, concurrency, millis(interval, "--interval"),
-                millis(timeout, "--timeout"), Set.copyOf(wanted), minSuccess, maxRtt, maxLoss, ice);
-    }
-
-    /** "5s", "500ms", "2" (seconds). */
-    static long millis(String text, String option) throws UsageException {
-        String s = text.strip().toLowerCase(Locale.ROOT);
-        try {
-            if (s.endsWith("ms")) {
-                return Long.parseLong(s.substring(0, s.length() - 2).strip());
-            }
-            if (s.endsWith("s")) {
-                return Math.round(Double.parseDouble(s.substring(0, s.length() - 1).strip()) * 1000);
-            }
-            return Math.round(Double.parseDouble(s) * 1000);
-        } catch (NumberFormatException e) {
-            throw new UsageException(option + " " + text + ": expected a duration such as 5s or 500ms");
-        }
+        return new ProbeOptions(username, pass, expiry, ttl, realm, count, concurrency, interval.toMillis(),
+                timeout.toMillis(), Set.copyOf(wanted), minSuccess, maxRtt, maxLoss, ice);
     }
 
     /** isatty(2) without native code: on Linux, fd 2 links to a /dev/pts or /dev/tty device. */

@@ -4,7 +4,8 @@ import sun.misc.Signal;
 
 /**
  * POSIX signals for a long-running command. The JVM would exit 143 on SIGTERM and die on
- * SIGHUP; these handlers replace that (shared/DESIGN.md, Java traps).
+ * SIGHUP; these handlers replace that, so that SIGTERM releases every allocation and exits 0 and
+ * SIGHUP reloads. ({@code sun.misc.Signal} is the JDK's only way to trap them.)
  */
 @SuppressWarnings("restriction")
 final class Signals {

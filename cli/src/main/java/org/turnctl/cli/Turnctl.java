@@ -1,18 +1,33 @@
 package org.turnctl.cli;
 
-import picocli.CommandLine;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.turnctl.probe.report.ExitCode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
-/** The {@code turnctl} root command: dispatches to subcommands. */
+/**
+ * The {@code turnctl} root command, and the one place a {@link CommandLine} is built
+ * ({@link #commandLine}): main, SIGHUP reload, {@code config check} and the tests all get the same
+ * defaults (environment and config file), error handling and exit codes.
+ */
 @Command(
         name = "turnctl",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
+        usageHelpAutoWidth = true,
         description = {
             "TURN/STUN relay server and NAT-traversal diagnostics.",
-            "",
-            "Exit codes: 0 all good, 1 a check failed or a threshold was missed,",
-            "2 usage or config error, 3 target unreachable, 4 internal error."
+            "Exit codes: 0 all good, 1 a check failed or a threshold was missed, 2 usage or config error, "
+                    + "3 target unreachable, 4 internal error."
         },
         subcommands = {ServeCommand.class, ProbeCommand.class, HealthCommand.class, KeyCommand.class, ConfigCommand.class,
             CommandLine.HelpCommand.class})
@@ -27,38 +42,76 @@ public final class Turnctl implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
     }
 
-    /** Builds the command line with turnctl's exit-code conventions, defaults from the environment. */
+    /** The command line with defaults from the environment only (no config file). */
     public static CommandLine commandLine() {
         return commandLine(System.getenv(), ConfigFile.empty());
     }
 
-    static CommandLine commandLine(java.util.Map<String, String> env, ConfigFile file) {
+    /**
+     * Builds the command line with turnctl's conventions: defaults from the environment and the
+     * config file ({@link EnvDefaults}), a bad value or unknown option as one line on stderr with
+     * exit code 2, anything unexpected as one line with exit code 4.
+     */
+    static CommandLine commandLine(Map<String, String> env, ConfigFile file) {
         CommandLine cl = new CommandLine(new Turnctl());
         cl.setDefaultValueProvider(new EnvDefaults(env, file));
+        cl.setParameterExceptionHandler((e, args) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            CommandLine.Model.CommandSpec command = e.getCommandLine().getCommandSpec();
+            err.println(e.getCause() instanceof CommandLine.TypeConversionException
+                    ? "turnctl " + command.name() + ": " + describe(e) : describe(e));
+            if (e.getMessage() != null && e.getMessage().startsWith("Missing") && !e.getCommandLine().getSubcommands().isEmpty()) {
+                e.getCommandLine().usage(err);
+            }
+            return ExitCode.USAGE.code();
+        });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("turnctl: internal error: " + e);
-            return ExitCodes.INTERNAL_ERROR;
+            return ExitCode.INTERNAL.code();
         });
         return cl;
     }
 
+    /**
+     * Parses {@code args} for one subcommand as {@link #commandLine} would and returns the
+     * command object, its options set (SIGHUP reload and {@code config check} build a server
+     * configuration this way). Throws picocli's ParameterException for a bad value.
+     */
+    static <T> T parse(String subcommand, Map<String, String> env, ConfigFile file, String... args) {
+        String[] line = new String[args.length + 1];
+        line[0] = subcommand;
+        System.arraycopy(args, 0, line, 1, args.length);
+        return commandLine(env, file).parseArgs(line).subcommand().commandSpec().commandLine().getCommand();
+    }
+
+    /**
+     * One line for a command-line error. A value that did not convert reads {@code --option value:
+     * what is wrong} (the converters say what is wrong); anything else is picocli's own message.
+     */
+    static String describe(CommandLine.ParameterException e) {
+        if (e.getCause() instanceof CommandLine.TypeConversionException conversion && e.getArgSpec() instanceof OptionSpec o) {
+            return o.longestName() + " " + e.getValue() + ": " + conversion.getMessage();
+        }
+        return e.getMessage();
+    }
+
     public static void main(String[] args) {
-        System.exit(run(args, System.getenv(), new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true)));
+        System.exit(run(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
     /**
      * Runs with the config file of {@code --config FILE} (or /etc/turnctl/turnctl.conf when it
      * exists) under the flags and the environment. A file that does not parse is a usage error.
      */
-    public static int run(String[] args, java.util.Map<String, String> env, java.io.PrintWriter out, java.io.PrintWriter err) {
+    public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
         ConfigFile file = ConfigFile.empty();
-        java.nio.file.Path path = configPath(args, env);
+        Path path = configPath(args, env);
         if (path != null) {
             try {
                 file = ConfigFile.load(path, knownOptions());
             } catch (ConfigFile.ParseException e) {
                 err.println("turnctl: --config " + e.getMessage());
-                return ExitCodes.USAGE;
+                return ExitCode.USAGE.code();
             }
         }
         CommandLine cl = commandLine(env, file);
@@ -67,38 +120,44 @@ public final class Turnctl implements Runnable {
         return cl.execute(args);
     }
 
-    /** --config FILE / --config=FILE on serve or probe, else the default file when it exists. */
-    static java.nio.file.Path configPath(String[] args, java.util.Map<String, String> env) {
-        if (args.length == 0 || !(args[0].equals("serve") || args[0].equals("probe"))) {
+    /**
+     * The config file for serve or probe: {@code --config} as picocli parses it (a lenient parse:
+     * the real one reports any error), else {@code TURNCTL_<COMMAND>_CONFIG}, else the default
+     * file when it exists.
+     */
+    static Path configPath(String[] args, Map<String, String> env) {
+        CommandLine cl = commandLine(env, ConfigFile.empty());
+        cl.setUnmatchedArgumentsAllowed(true);
+        ParseResult sub;
+        try {
+            sub = cl.parseArgs(args).subcommand();
+        } catch (CommandLine.ParameterException e) {
             return null;
         }
-        for (int i = 1; i < args.length; i++) {
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                return java.nio.file.Path.of(args[i + 1]);
-            }
-            if (args[i].startsWith("--config=")) {
-                return java.nio.file.Path.of(args[i].substring("--config=".length()));
-            }
+        if (sub == null || !ConfigFile.SECTIONS.contains(sub.commandSpec().name())) {
+            return null;
         }
-        String fromEnv = env.get("TURNCTL_" + args[0].toUpperCase(java.util.Locale.ROOT) + "_CONFIG");
+        if (sub.hasMatchedOption(ConfigOption.NAME)) {
+            return sub.matchedOptionValue(ConfigOption.NAME, null);
+        }
+        String fromEnv = env.get("TURNCTL_" + sub.commandSpec().name().toUpperCase(Locale.ROOT) + "_CONFIG");
         if (fromEnv != null) {
-            return java.nio.file.Path.of(fromEnv);
+            return Path.of(fromEnv);
         }
-        return java.nio.file.Files.isRegularFile(ConfigFile.DEFAULT) ? ConfigFile.DEFAULT : null;
+        return Files.isRegularFile(ConfigFile.DEFAULT) ? ConfigFile.DEFAULT : null;
     }
 
-    /** Section to long option names (without dashes) of serve and probe. */
-    static java.util.Map<String, java.util.Set<String>> knownOptions() {
-        java.util.Map<String, java.util.Set<String>> known = new java.util.HashMap<>();
-        CommandLine cl = new CommandLine(new Turnctl());
+    /** Section to long option names (without dashes) of serve and probe, for the config file. */
+    static Map<String, Set<String>> knownOptions() {
+        Map<String, Set<String>> known = new HashMap<>();
+        CommandLine cl = commandLine(Map.of(), ConfigFile.empty());
         for (String section : ConfigFile.SECTIONS) {
-            java.util.Set<String> names = new java.util.HashSet<>();
-            for (var o : cl.getSubcommands().get(section).getCommandSpec().options()) {
-                if (!o.usageHelp() && !o.versionHelp()) {
-                    names.add(o.longestName().replaceFirst("^-+", ""));
+            Set<String> names = new HashSet<>();
+            for (OptionSpec o : cl.getSubcommands().get(section).getCommandSpec().options()) {
+                if (EnvDefaults.isConfigurable(o)) {
+                    names.add(EnvDefaults.key(o));
                 }
             }
-            names.remove("config");
             known.put(section, names);
         }
         return known;

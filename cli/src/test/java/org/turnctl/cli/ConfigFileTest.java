@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ConfigFileTest {
 
@@ -21,11 +20,7 @@ class ConfigFileTest {
     }
 
     private static ServeCommand parseServe(Map<String, String> env, ConfigFile file, String... args) {
-        ServeCommand cmd = new ServeCommand();
-        CommandLine cl = new CommandLine(cmd);
-        cl.setDefaultValueProvider(new EnvDefaults(env, file));
-        cl.parseArgs(args);
-        return cmd;
+        return Turnctl.parse("serve", env, file, args);
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.turnctl.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.turnctl.probe.report.ExitCode;
 import picocli.CommandLine;
 
 /** serve's configuration errors: one line on stderr, exit code 2, never a stack trace. */
@@ -24,8 +26,7 @@ class ServeCommandTest {
     }
 
     private static Result run(Map<String, String> env, String... args) {
-        CommandLine cl = Turnctl.commandLine();
-        cl.setDefaultValueProvider(new EnvDefaults(env));
+        CommandLine cl = Turnctl.commandLine(env, ConfigFile.empty());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
@@ -35,7 +36,7 @@ class ServeCommandTest {
     }
 
     private static void assertConfigError(Result r, String fragment) {
-        assertEquals(ExitCodes.USAGE, r.code(), r.err());
+        assertEquals(ExitCode.USAGE.code(), r.code(), r.err());
         assertTrue(r.err().contains(fragment), r.err());
         assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
@@ -75,11 +76,8 @@ class ServeCommandTest {
 
     @Test
     void environmentSuppliesOptionsAndTheCommandLineWins() throws Exception {
-        ServeCommand cmd = new ServeCommand();
-        CommandLine cl = new CommandLine(cmd);
-        cl.setDefaultValueProvider(new EnvDefaults(Map.of("TURNCTL_MIN_PORT", "50000", "TURNCTL_MAX_PORT", "50100",
-                "TURNCTL_USER", "alice:pw,bob:pw2", "TURNCTL_REALM", "from-env")));
-        cl.parseArgs("--realm", "from-cli");
+        ServeCommand cmd = Turnctl.parse("serve", Map.of("TURNCTL_MIN_PORT", "50000", "TURNCTL_MAX_PORT", "50100",
+                "TURNCTL_USER", "alice:pw,bob:pw2", "TURNCTL_REALM", "from-env"), ConfigFile.empty(), "--realm", "from-cli");
         assertEquals(50000, cmd.minPort);
         assertEquals(50100, cmd.maxPort);
         assertEquals(List.of("alice:pw", "bob:pw2"), cmd.users);
@@ -103,5 +101,30 @@ class ServeCommandTest {
         assertTrue(r.out().contains("--allow-loopback-peers"), r.out());
         assertTrue(r.out().contains("FOR TESTS ONLY"), r.out());
         assertTrue(r.out().contains("TURNCTL_"), r.out());
+    }
+
+    @Test
+    void aValueThatDoesNotConvertNamesItsOptionWhereverItCameFrom() {
+        assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--relay-ip", "relay.example.com"),
+                "turnctl serve: --relay-ip relay.example.com: not an IP address");
+        assertConfigError(run(Map.of("TURNCTL_SERVE_DENY_PEER", "10.0.0.0/99"), "serve", "--user", "a:b"),
+                "turnctl serve: --deny-peer 10.0.0.0/99:");
+        assertConfigError(run(Map.of(), "probe", "stun:127.0.0.1", "--interval", "5x"),
+                "turnctl probe: --interval 5x: expected a duration");
+        assertConfigError(run(Map.of(), "probe", "stun:127.0.0.1", "--watch", "1s", "--metrics-listen", "localhost:9"),
+                "turnctl probe: --metrics-listen localhost:9: not an IP address");
+    }
+
+    @Test
+    void durationsAndAddressesConvert() {
+        ProbeCommand probe = Turnctl.parse("probe", Map.of("TURNCTL_PROBE_TIMEOUT", "1.5s"), ConfigFile.empty(),
+                "stun:127.0.0.1", "--interval", "250ms", "--metrics-listen", "[::1]:9100");
+        assertEquals(java.time.Duration.ofMillis(250), probe.interval);
+        assertEquals(java.time.Duration.ofMillis(1500), probe.timeout);
+        assertEquals(new java.net.InetSocketAddress("::1", 9100), probe.metricsListen);
+        ServeCommand serve = Turnctl.parse("serve", Map.of(), ConfigFile.empty(), "--metrics-listen", "off",
+                "--external-ip", "203.0.113.7/10.0.0.5");
+        assertNull(serve.metricsListen, "off disables the endpoint");
+        assertEquals("10.0.0.5", serve.externalIps.get(0).relayIp().getHostAddress());
     }
 }

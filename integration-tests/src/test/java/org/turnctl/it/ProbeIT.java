@@ -30,7 +30,6 @@ import org.turnctl.probe.check.ProbeOptions;
 import org.turnctl.probe.client.IceServerUri;
 import org.turnctl.probe.report.TargetReport;
 import org.turnctl.server.TurnServer;
-import org.turnctl.server.auth.SharedSecretAuthenticator;
 import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.config.TimeSource;
 import org.turnctl.stun.codec.Integrity;
@@ -117,13 +116,13 @@ class ProbeIT {
         long expiry = System.currentTimeMillis() / 1000 + 600;
         String restUser = expiry + ":bob";
         ProbeOptions wrongSecret = new ProbeOptions(restUser,
-                SharedSecretAuthenticator.password("not-the-secret".getBytes(), restUser), expiry, 600, null, 2, 1, 0, 2000,
+                org.turnctl.stun.codec.RestCredentials.password("not-the-secret".getBytes(), restUser), expiry, 600, null, 2, 1, 0, 2000,
                 Set.of(), 98, -1, -1, false);
         String cause = byName(Prober.probe(u, wrongSecret, n -> { })).get("auth").cause();
         assertTrue(cause.contains("shared secret is wrong or the server's clock is more than 600 s ahead"), cause);
 
         ProbeOptions rightSecret = new ProbeOptions(restUser,
-                SharedSecretAuthenticator.password("the-secret".getBytes(), restUser), expiry, 600, null, 2, 1, 0, 2000,
+                org.turnctl.stun.codec.RestCredentials.password("the-secret".getBytes(), restUser), expiry, 600, null, 2, 1, 0, 2000,
                 Set.of(), 98, -1, -1, false);
         assertEquals("pass", Prober.probe(u, rightSecret, n -> { }).verdict());
 
@@ -164,7 +163,7 @@ class ProbeIT {
         }
         TargetReport r = Prober.probe(IceServerUri.parse("turn:127.0.0.1:" + port), options("a", "b", null), n -> { });
         assertEquals("unreachable", r.verdict());
-        assertEquals(3, r.exitCode());
+        assertEquals(3, r.exitCode().code());
         assertTrue(byName(r).get("binding").cause().contains("nothing listens"), byName(r).get("binding").cause());
     }
 

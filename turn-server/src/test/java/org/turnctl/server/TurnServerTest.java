@@ -489,14 +489,14 @@ class TurnServerTest {
         String user = expiry + ":carol";
         for (String secret : List.of("new-secret", "old-secret")) {
             TestClient c = udpClient("x");
-            c.credentials(user, org.turnctl.server.auth.SharedSecretAuthenticator.password(secret.getBytes(), user));
+            c.credentials(user, org.turnctl.stun.codec.RestCredentials.password(secret.getBytes(), user));
             assertEquals(MessageClass.SUCCESS_RESPONSE, allocate(c).messageClass(), secret);
         }
         TestClient wrong = udpClient("x").credentials(user, "not-the-password");
         assertEquals(401, TestClient.errorCode(allocate(wrong)));
         String expired = (s.time.nowMillis() / 1000 - 1) + ":carol";
         TestClient late = udpClient("x").credentials(expired,
-                org.turnctl.server.auth.SharedSecretAuthenticator.password("new-secret".getBytes(), expired));
+                org.turnctl.stun.codec.RestCredentials.password("new-secret".getBytes(), expired));
         assertEquals(401, TestClient.errorCode(allocate(late)));
     }
 

@@ -14,6 +14,22 @@ public record ErrorCode(int code, String reason) implements StunAttribute {
     public static final int TYPE = AttributeType.ERROR_CODE;
     public static final int MAX_REASON_BYTES = 763;
 
+    // The codes a STUN/TURN server sends (RFC 8489 section 14.8, RFC 8656 section 19).
+    public static final int TRY_ALTERNATE = 300;
+    public static final int BAD_REQUEST = 400;
+    public static final int UNAUTHENTICATED = 401;
+    public static final int FORBIDDEN = 403;
+    public static final int UNKNOWN_ATTRIBUTE = 420;
+    public static final int ALLOCATION_MISMATCH = 437;
+    public static final int STALE_NONCE = 438;
+    public static final int ADDRESS_FAMILY_NOT_SUPPORTED = 440;
+    public static final int WRONG_CREDENTIALS = 441;
+    public static final int UNSUPPORTED_TRANSPORT_PROTOCOL = 442;
+    public static final int PEER_ADDRESS_FAMILY_MISMATCH = 443;
+    public static final int ALLOCATION_QUOTA_REACHED = 486;
+    public static final int SERVER_ERROR = 500;
+    public static final int INSUFFICIENT_CAPACITY = 508;
+
     public ErrorCode {
         if (code < 300 || code > 699) {
             throw new IllegalArgumentException("error code must be 300-699: " + code);
@@ -25,6 +41,27 @@ public record ErrorCode(int code, String reason) implements StunAttribute {
 
     public static ErrorCode of(int code) {
         return new ErrorCode(code, "");
+    }
+
+    /** The RFC's reason phrase for a code, or "" for one it does not name. */
+    public static String reasonPhrase(int code) {
+        return switch (code) {
+            case TRY_ALTERNATE -> "Try Alternate";
+            case BAD_REQUEST -> "Bad Request";
+            case UNAUTHENTICATED -> "Unauthenticated";
+            case FORBIDDEN -> "Forbidden";
+            case UNKNOWN_ATTRIBUTE -> "Unknown Attribute";
+            case ALLOCATION_MISMATCH -> "Allocation Mismatch";
+            case STALE_NONCE -> "Stale Nonce";
+            case ADDRESS_FAMILY_NOT_SUPPORTED -> "Address Family not Supported";
+            case WRONG_CREDENTIALS -> "Wrong Credentials";
+            case UNSUPPORTED_TRANSPORT_PROTOCOL -> "Unsupported Transport Protocol";
+            case PEER_ADDRESS_FAMILY_MISMATCH -> "Peer Address Family Mismatch";
+            case ALLOCATION_QUOTA_REACHED -> "Allocation Quota Reached";
+            case SERVER_ERROR -> "Server Error";
+            case INSUFFICIENT_CAPACITY -> "Insufficient Capacity";
+            default -> "";
+        };
     }
 
     /** The first ErrorCode in the message, if any. */

@@ -11,6 +11,12 @@ import org.turnctl.stun.TransactionId;
 /** LIFETIME (RFC 8656 section 18.2): the allocation's lifetime in seconds, unsigned 32-bit. */
 public record Lifetime(long seconds) implements StunAttribute {
     public static final int TYPE = AttributeType.LIFETIME;
+    /** RFC 8656 section 7.2: an allocation lives at least this long (and by default exactly this). */
+    public static final long DEFAULT_ALLOCATION_SECONDS = 600;
+    /** RFC 8656 section 9: "The Permission Lifetime MUST be 300 seconds". */
+    public static final long PERMISSION_SECONDS = 300;
+    /** RFC 8656 section 12: a channel binding lasts 10 minutes unless refreshed. */
+    public static final long CHANNEL_SECONDS = 600;
 
     public Lifetime {
         if (seconds < 0 || seconds > 0xFFFF_FFFFL) {

@@ -12,11 +12,11 @@ import org.turnctl.probe.run.SuccessReport;
 public record TargetReport(String uri, String verdict, List<CheckResult> checks, NatReport nat, SuccessReport success,
         List<String> thresholdFailures) {
 
-    public int exitCode() {
+    public ExitCode exitCode() {
         return switch (verdict) {
-            case "pass" -> 0;
-            case "unreachable" -> 3;
-            default -> 1;
+            case "pass" -> ExitCode.OK;
+            case "unreachable" -> ExitCode.UNREACHABLE;
+            default -> ExitCode.CHECK_FAILED;
         };
     }
 }

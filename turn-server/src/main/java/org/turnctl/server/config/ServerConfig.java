@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import org.turnctl.server.policy.Cidr;
+import org.turnctl.stun.attr.Lifetime;
 
 /**
  * Everything {@code turnctl serve} is told, validated, immutable. Secrets (user keys, auth
@@ -41,9 +42,9 @@ public record ServerConfig(
         InetSocketAddress altListen,
         TimeSource time) {
 
-    public static final long DEFAULT_LIFETIME = 600;
-    public static final long PERMISSION_LIFETIME = 300;
-    public static final long CHANNEL_LIFETIME = 600;
+    public static final long DEFAULT_LIFETIME = Lifetime.DEFAULT_ALLOCATION_SECONDS;
+    public static final long PERMISSION_LIFETIME = Lifetime.PERMISSION_SECONDS;
+    public static final long CHANNEL_LIFETIME = Lifetime.CHANNEL_SECONDS;
 
     public ServerConfig {
         listen = List.copyOf(listen);

@@ -62,14 +62,14 @@ public final class BehaviorDiscovery {
         metrics.bindingRequest();
         List<Integer> unknown = req.unknownComprehensionRequired();
         if (!unknown.isEmpty()) {
-            reply(req, receivedOn, client, req.errorResponse().add(ErrorCode.of(420)).add(new UnknownAttributes(unknown)).build());
+            reply(req, receivedOn, client, req.errorResponse().add(ErrorCode.of(ErrorCode.UNKNOWN_ATTRIBUTE)).add(new UnknownAttributes(unknown)).build());
             return;
         }
         ResponsePort responsePort = ResponsePort.from(req).orElse(null);
         Padding padding = Padding.from(req).orElse(null);
         if (responsePort != null && padding != null) {
             // RFC 5780 section 6.1: PADDING with RESPONSE-PORT is a 400.
-            reply(req, receivedOn, client, req.errorResponse().add(ErrorCode.of(400)).build());
+            reply(req, receivedOn, client, req.errorResponse().add(ErrorCode.of(ErrorCode.BAD_REQUEST)).build());
             return;
         }
         ChangeRequest change = ChangeRequest.from(req).orElse(new ChangeRequest(false, false));

@@ -48,7 +48,7 @@ final class AllocateHandler {
         // yes, the server rejects the request with a 437 (Allocation Mismatch) error."
         // (A retransmission would have been answered from the transaction cache.)
         if (ctx.slot().get() != null) {
-            throw new TurnException(437, "allocation exists for this 5-tuple");
+            throw new TurnException(ErrorCode.ALLOCATION_MISMATCH, "allocation exists for this 5-tuple");
         }
         LoopAllocations loop = allocations.loop(ctx.eventLoop());
         if (!loop.startAllocating(ctx.fiveTuple())) {
@@ -71,9 +71,9 @@ final class AllocateHandler {
         // rejects the request with a 400 ... if the attribute ... specifies a protocol that is not
         // supported by the server, the server rejects the request with a 442."
         RequestedTransport transport = RequestedTransport.from(req)
-                .orElseThrow(() -> new TurnException(400, "REQUESTED-TRANSPORT missing"));
+                .orElseThrow(() -> new TurnException(ErrorCode.BAD_REQUEST, "REQUESTED-TRANSPORT missing"));
         if (transport.protocol() != RequestedTransport.UDP) {
-            throw new TurnException(442, "only UDP relaying");
+            throw new TurnException(ErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL, "only UDP relaying");
         }
         // 4. "If [DONT-FRAGMENT is present] but the server does not support sending UDP datagrams
         // with the DF bit set to 1 ... the server treats the DONT-FRAGMENT attribute ... as an
@@ -87,7 +87,7 @@ final class AllocateHandler {
         EvenPort evenPort = EvenPort.from(req).orElse(null);
         RequestedAddressFamily family = RequestedAddressFamily.from(req).orElse(null);
         if (token != null && (evenPort != null || family != null)) {
-            throw new TurnException(400, "RESERVATION-TOKEN with EVEN-PORT or REQUESTED-ADDRESS-FAMILY");
+            throw new TurnException(ErrorCode.BAD_REQUEST, "RESERVATION-TOKEN with EVEN-PORT or REQUESTED-ADDRESS-FAMILY");
         }
         // 6, 8 (its ADDITIONAL-ADDRESS-FAMILY half) and 9: dual allocations are not implemented
         // yet; ADDITIONAL-ADDRESS-FAMILY is ignored and the allocation gets the one family that
@@ -98,19 +98,19 @@ final class AllocateHandler {
         boolean ipv6 = false;
         if (family != null) {
             if (!AddressFamily.isValid(family.family())) {
-                throw new TurnException(440, "unknown address family");
+                throw new TurnException(ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, "unknown address family");
             }
             ipv6 = family.family() == AddressFamily.IPV6;
         }
         InetAddress relayIp = token != null ? relayIpForReservedPort() : allocations.relayAddresses().ip(ipv6);
         if (relayIp == null) {
-            throw new TurnException(440, "no relay address of that family");
+            throw new TurnException(ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, "no relay address of that family");
         }
         // 10. "At any point, the server MAY choose to reject the request with a 486 (Allocation
         // Quota Reached) error ... it SHOULD define it based on the username".
         String quotaUser = ctx.credential().quotaUser();
         if (!allocations.quotas().tryAcquire(quotaUser)) {
-            throw new TurnException(486, "quota");
+            throw new TurnException(ErrorCode.ALLOCATION_QUOTA_REACHED, "quota");
         }
         // 5 (the token) and 8 (EVEN-PORT): "If the server cannot satisfy the request, then the
         // server rejects the request with a 508 (Insufficient Capacity) error."
@@ -130,7 +130,7 @@ final class AllocateHandler {
         }
         if (port < 0) {
             allocations.quotas().release(quotaUser);
-            throw new TurnException(508, token != null ? "unknown or expired reservation token" : "no free relay port");
+            throw new TurnException(ErrorCode.INSUFFICIENT_CAPACITY, token != null ? "unknown or expired reservation token" : "no free relay port");
         }
         long lifetime = lifetime(req, ctx.settings().config());
         // A random relay port can be taken by another process (the relay range overlaps Linux's
@@ -202,7 +202,7 @@ final class AllocateHandler {
                 failed.forEach(ports::release);
                 allocations.quotas().release(ctx.credential().quotaUser());
                 loop.doneAllocating(ctx.fiveTuple());
-                respondError(ctx, 508);
+                respondError(ctx, ErrorCode.INSUFFICIENT_CAPACITY);
                 return;
             }
             failed.forEach(ports::release);

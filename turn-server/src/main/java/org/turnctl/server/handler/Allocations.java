@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import org.turnctl.server.allocation.Allocation;
 import org.turnctl.server.allocation.AllocationManager;
+import org.turnctl.stun.attr.ErrorCode;
 
 /** Checks shared by the handlers that act on an existing allocation. */
 final class Allocations {
@@ -19,10 +20,10 @@ final class Allocations {
     static Allocation require(RequestContext ctx) {
         Allocation a = ctx.slot().get();
         if (a == null || a.isDeleted()) {
-            throw new TurnException(437, "no allocation for this 5-tuple");
+            throw new TurnException(ErrorCode.ALLOCATION_MISMATCH, "no allocation for this 5-tuple");
         }
         if (!a.username().equals(ctx.credential().username())) {
-            throw new TurnException(441, "not the user that created the allocation");
+            throw new TurnException(ErrorCode.WRONG_CREDENTIALS, "not the user that created the allocation");
         }
         return a;
     }
@@ -38,7 +39,7 @@ final class Allocations {
         boolean relayV4 = a.relayAddress().getAddress() instanceof Inet4Address;
         boolean peerV4 = peer.getAddress() instanceof Inet4Address;
         if (relayV4 != peerV4) {
-            throw new TurnException(443, "peer address family differs from the relay's");
+            throw new TurnException(ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH, "peer address family differs from the relay's");
         }
         if (ctx.settings().policy().isAllowed(peer.getAddress())) {
             return false;
@@ -46,6 +47,6 @@ final class Allocations {
         if (allocations.isOwnRelay(peer)) {
             return true;
         }
-        throw new TurnException(403, "peer refused by policy");
+        throw new TurnException(ErrorCode.FORBIDDEN, "peer refused by policy");
     }
 }

@@ -6,6 +6,7 @@ import org.turnctl.server.allocation.AllocationManager;
 import org.turnctl.server.allocation.ChannelBinding;
 import org.turnctl.server.config.ServerConfig;
 import org.turnctl.stun.attr.ChannelNumber;
+import org.turnctl.stun.attr.ErrorCode;
 import org.turnctl.stun.attr.XorPeerAddress;
 import org.turnctl.stun.codec.ChannelData;
 
@@ -26,14 +27,14 @@ final class ChannelBindHandler {
         // "The server checks the following:
         //  - The request contains both a CHANNEL-NUMBER and an XOR-PEER-ADDRESS attribute;
         int number = ChannelNumber.from(ctx.request())
-                .orElseThrow(() -> new TurnException(400, "CHANNEL-NUMBER missing")).number();
+                .orElseThrow(() -> new TurnException(ErrorCode.BAD_REQUEST, "CHANNEL-NUMBER missing")).number();
         InetSocketAddress peer = XorPeerAddress.from(ctx.request())
-                .orElseThrow(() -> new TurnException(400, "XOR-PEER-ADDRESS missing")).address();
+                .orElseThrow(() -> new TurnException(ErrorCode.BAD_REQUEST, "XOR-PEER-ADDRESS missing")).address();
         //  - The channel number is in the range 0x4000 through 0x4FFF (inclusive);
         boolean valid = ctx.settings().config().strictChannelNumbers()
                 ? ChannelData.isStrictChannelNumber(number) : ChannelData.isChannelNumber(number);
         if (!valid) {
-            throw new TurnException(400, String.format("channel number 0x%04x out of range", number));
+            throw new TurnException(ErrorCode.BAD_REQUEST, String.format("channel number 0x%04x out of range", number));
         }
         // "The server MAY impose restrictions on the IP address and port values allowed in the
         // XOR-PEER-ADDRESS attribute; if a value is not allowed, the server rejects the request
@@ -43,13 +44,13 @@ final class ChannelBindHandler {
         //    transport address is OK);
         ChannelBinding byNumber = a.channel(number);
         if (byNumber != null && !byNumber.peer().equals(peer)) {
-            throw new TurnException(400, "channel bound to another peer");
+            throw new TurnException(ErrorCode.BAD_REQUEST, "channel bound to another peer");
         }
         //  - The transport address is not currently bound to a different channel number.
         //  If any of these tests fail, the server replies with a 400 (Bad Request) error."
         ChannelBinding byPeer = a.channelFor(peer);
         if (byPeer != null && byPeer.number() != number) {
-            throw new TurnException(400, "peer bound to another channel");
+            throw new TurnException(ErrorCode.BAD_REQUEST, "peer bound to another channel");
         }
         // "... the server creates or refreshes the channel binding ... The server also installs or
         // refreshes a permission for the IP address in the XOR-PEER-ADDRESS attribute".

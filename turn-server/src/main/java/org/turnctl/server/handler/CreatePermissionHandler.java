@@ -5,6 +5,7 @@ import java.util.List;
 import org.turnctl.server.allocation.Allocation;
 import org.turnctl.server.allocation.AllocationManager;
 import org.turnctl.server.config.ServerConfig;
+import org.turnctl.stun.attr.ErrorCode;
 import org.turnctl.stun.attr.XorPeerAddress;
 
 /**
@@ -24,7 +25,7 @@ final class CreatePermissionHandler {
         // MAY contain multiple such attributes. If no such attribute exists, ... 400."
         List<XorPeerAddress> peers = XorPeerAddress.allFrom(ctx.request());
         if (peers.isEmpty()) {
-            throw new TurnException(400, "XOR-PEER-ADDRESS missing");
+            throw new TurnException(ErrorCode.BAD_REQUEST, "XOR-PEER-ADDRESS missing");
         }
         // "If an XOR-PEER-ADDRESS attribute contains an address of an address family that is not
         // the same as that of a relayed transport address for the allocation, the server MUST

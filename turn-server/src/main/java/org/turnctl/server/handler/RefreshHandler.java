@@ -4,6 +4,7 @@ import org.turnctl.server.allocation.Allocation;
 import org.turnctl.server.config.ServerConfig;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.attr.AddressFamily;
+import org.turnctl.stun.attr.ErrorCode;
 import org.turnctl.stun.attr.Lifetime;
 import org.turnctl.stun.attr.RequestedAddressFamily;
 
@@ -19,7 +20,7 @@ final class RefreshHandler {
         // MUST reply with a 443 (Peer Address Family Mismatch) Refresh error response."
         RequestedAddressFamily family = RequestedAddressFamily.from(req).orElse(null);
         if (family != null && family.family() != AddressFamily.of(a.relayAddress().getAddress())) {
-            throw new TurnException(443, "REQUESTED-ADDRESS-FAMILY does not match the allocation");
+            throw new TurnException(ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH, "REQUESTED-ADDRESS-FAMILY does not match the allocation");
         }
         // "if the request contains a LIFETIME attribute and the attribute value is zero, then the
         // 'desired lifetime' is zero. Otherwise ... computed as for Allocate."

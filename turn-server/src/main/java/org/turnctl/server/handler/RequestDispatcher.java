@@ -75,7 +75,7 @@ public final class RequestDispatcher {
             }
             MethodHandler handler = turnMethods.get(req.method());
             if (handler == null) {
-                throw new TurnException(400, "unknown method " + req.method());
+                throw new TurnException(ErrorCode.BAD_REQUEST, "unknown method " + req.method());
             }
             byte[] cached = ctx.transactions().get(fiveTuple.client(), req.transactionId(), ctx.now());
             if (cached != null) {
@@ -107,7 +107,7 @@ public final class RequestDispatcher {
         // "If the message does not contain a MESSAGE-INTEGRITY or MESSAGE-INTEGRITY-SHA256
         // attribute, the server MUST generate an error response with an error code of 401."
         if (!hasSha1 && !hasSha256) {
-            throw new Challenge(401);
+            throw new Challenge(ErrorCode.UNAUTHENTICATED);
         }
         // "If the message contains a MESSAGE-INTEGRITY or a MESSAGE-INTEGRITY-SHA256 attribute,
         // but is missing either the USERNAME or USERHASH, REALM, or NONCE attribute, the server
@@ -117,20 +117,20 @@ public final class RequestDispatcher {
         String nonce = Nonce.from(req).map(Nonce::value).orElse(null);
         if (username == null || realm == null || nonce == null) {
             metrics.authFailure("bad_request");
-            throw new TurnException(400, "integrity without USERNAME, REALM and NONCE");
+            throw new TurnException(ErrorCode.BAD_REQUEST, "integrity without USERNAME, REALM and NONCE");
         }
         // "If the NONCE is no longer valid, the server MUST generate an error response with an
         // error code of 438."
         if (nonces.check(nonce, ctx.fiveTuple().client().getAddress(), ctx.now()) != NonceService.Verdict.VALID) {
             metrics.authFailure("stale_nonce");
-            throw new Challenge(438);
+            throw new Challenge(ErrorCode.STALE_NONCE);
         }
         // "If the value of the USERNAME attribute is not valid, the server MUST generate an error
         // response with an error code of 401."
         Credential credential = ctx.settings().authenticator().lookup(username, ctx.settings().realm(), ctx.now());
         if (credential == null) {
             metrics.authFailure("unknown_user");
-            throw new Challenge(401);
+            throw new Challenge(ErrorCode.UNAUTHENTICATED);
         }
         // "Using the password associated with the username in the USERNAME attribute, compute
         // the value for the message integrity ... If the resulting value does not match ... 401."
@@ -143,7 +143,7 @@ public final class RequestDispatcher {
             }
         }
         metrics.authFailure("bad_integrity");
-        throw new Challenge(401);
+        throw new Challenge(ErrorCode.UNAUTHENTICATED);
     }
 
     private static void rejectUnknownAttributes(StunMessage req) {
@@ -155,7 +155,7 @@ public final class RequestDispatcher {
 
     private void fail(RequestContext ctx, TurnException e) {
         StunMessage req = ctx.request();
-        boolean plainChallenge = e.code() == 401 && !req.has(MessageIntegrity.TYPE) && !req.has(MessageIntegritySha256.TYPE);
+        boolean plainChallenge = e.code() == ErrorCode.UNAUTHENTICATED && !req.has(MessageIntegrity.TYPE) && !req.has(MessageIntegritySha256.TYPE);
         if (req.method().equals(Method.ALLOCATE) && !plainChallenge) {
             // The first 401 of every client is the challenge, not a failure: counting it would put
             // the ok/all ratio near 50% on a healthy server.
@@ -186,7 +186,7 @@ public final class RequestDispatcher {
         final transient List<Integer> types;
 
         UnknownAttributesException(List<Integer> types) {
-            super(420, "unknown comprehension-required attributes");
+            super(ErrorCode.UNKNOWN_ATTRIBUTE, "unknown comprehension-required attributes");
             this.types = types;
         }
     }

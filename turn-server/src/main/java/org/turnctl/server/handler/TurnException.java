@@ -1,5 +1,7 @@
 package org.turnctl.server.handler;
 
+import org.turnctl.stun.attr.ErrorCode;
+
 /**
  * A request failed with this STUN error code. Raised anywhere in a handler and turned into an
  * error response in one place ({@link RequestDispatcher}). No stack trace: these are answers,
@@ -19,24 +21,8 @@ public class TurnException extends RuntimeException {
         return code;
     }
 
-    /** RFC 8489 section 14.8 and RFC 8656 section 19 reason phrases. */
+    /** The RFC's reason phrase (RFC 8489 section 14.8, RFC 8656 section 19). */
     public static String defaultReason(int code) {
-        return switch (code) {
-            case 300 -> "Try Alternate";
-            case 400 -> "Bad Request";
-            case 401 -> "Unauthenticated";
-            case 403 -> "Forbidden";
-            case 420 -> "Unknown Attribute";
-            case 437 -> "Allocation Mismatch";
-            case 438 -> "Stale Nonce";
-            case 440 -> "Address Family not Supported";
-            case 441 -> "Wrong Credentials";
-            case 442 -> "Unsupported Transport Protocol";
-            case 443 -> "Peer Address Family Mismatch";
-            case 486 -> "Allocation Quota Reached";
-            case 500 -> "Server Error";
-            case 508 -> "Insufficient Capacity";
-            default -> "";
-        };
+        return ErrorCode.reasonPhrase(code);
     }
 }

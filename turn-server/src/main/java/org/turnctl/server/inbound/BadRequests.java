@@ -22,7 +22,7 @@ final class BadRequests {
         if (type == null || id == null || type.messageClass() != MessageClass.REQUEST) {
             return; // not a request, or not even a header: drop silently
         }
-        StunMessage response = StunMessage.builder(type.error(), id).add(ErrorCode.of(400)).build();
+        StunMessage response = StunMessage.builder(type.error(), id).add(ErrorCode.of(ErrorCode.BAD_REQUEST)).build();
         sink.send(StunCodec.encode(response, Protection.NONE, sink.alloc()));
     }
 }

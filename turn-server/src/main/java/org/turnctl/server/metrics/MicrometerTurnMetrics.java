@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import org.turnctl.stun.attr.ErrorCode;
 
 /**
  * The server's metrics in Micrometer. Every label value is registered at start, so a scrape
@@ -24,8 +25,13 @@ import java.util.function.IntSupplier;
  * packet); gauges read atomics updated on the control path. No per-user or per-IP labels.
  */
 public final class MicrometerTurnMetrics implements TurnMetrics {
-    public static final List<String> ALLOCATE_RESULTS = List.of("ok", "400", "401", "403", "420", "437", "438", "440",
-            "441", "442", "443", "486", "508");
+    /** "ok" and every error code an Allocate can get, so each label exists (at 0) from the start. */
+    public static final List<String> ALLOCATE_RESULTS = java.util.stream.Stream.concat(java.util.stream.Stream.of("ok"),
+            java.util.stream.IntStream.of(ErrorCode.BAD_REQUEST, ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN,
+                    ErrorCode.UNKNOWN_ATTRIBUTE, ErrorCode.ALLOCATION_MISMATCH, ErrorCode.STALE_NONCE,
+                    ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, ErrorCode.WRONG_CREDENTIALS,
+                    ErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL, ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH,
+                    ErrorCode.ALLOCATION_QUOTA_REACHED, ErrorCode.INSUFFICIENT_CAPACITY).mapToObj(String::valueOf)).toList();
     public static final List<String> AUTH_FAILURES = List.of("bad_request", "stale_nonce", "unknown_user", "bad_integrity");
     public static final List<String> DROP_REASONS = java.util.Arrays.stream(DropReason.values()).map(DropReason::label).toList();
     public static final List<String> METHODS = List.of("binding", "allocate", "refresh", "createpermission", "channelbind");

@@ -16,13 +16,18 @@ import java.util.List;
  * 169.254.0.0/16. An allow prefix identical to a default deny prefix replaces it (that is what
  * an operator who writes {@code --allow-peer 10.0.0.0/8} means). 0.0.0.0/8 and :: are never
  * allowed. (The server's own relay sockets are let through by the server itself, by transport
- * address, not here: see {@code ServerContext.isOwnRelay}.)
+ * address, not here: see {@code AllocationManager.isOwnRelay}.)
  *
  * <p>Immutable and thread-safe; a reload builds a new one.
  */
 public final class PeerPolicy {
 
-    /** shared/DESIGN.md "Defaults that matter". */
+    /**
+     * Refused by default: special-purpose ranges a relay on a public address must not reach
+     * (this host, private networks, link-local and cloud metadata, documentation, multicast,
+     * NAT64 and 6to4 spellings of them). docs/ARCHITECTURE.md lists why; issue 12 completes the
+     * registries.
+     */
     public static final List<String> DEFAULT_DENY = List.of(
             "0.0.0.0/8", "127.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "169.254.0.0/16", "172.16.0.0/12",
             "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15",

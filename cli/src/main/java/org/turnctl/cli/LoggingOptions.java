@@ -8,26 +8,29 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Option;
 
-/** Log level and format (text or JSON lines) on stderr, set from the command line. */
-final class Logging {
+/** {@code --log-format} and {@code --log-level}: log lines on stderr, as text or JSON lines. */
+final class LoggingOptions {
 
-    private Logging() {
-    }
+    /** The formats of --log-format. */
+    enum Format { text, json }
 
-    static void configure(String level, String format) throws ServeCommand.ConfigException {
-        Level l = Level.toLevel(level, null);
-        if (l == null) {
-            throw new ServeCommand.ConfigException("--log-level " + level + ": expected error, warn, info, debug or trace");
-        }
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new ServeCommand.ConfigException("--log-format " + format + ": expected text or json");
-        }
+    @Option(names = "--log-format", defaultValue = "text", paramLabel = "text|json",
+            description = "Log lines on stderr: text, or JSON lines with stable keys ts, level, event, ... (default ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--log-level", defaultValue = "info", paramLabel = "LEVEL", converter = Converters.LevelConverter.class,
+            description = "error, warn, info, debug or trace (default ${DEFAULT-VALUE}).")
+    Level level;
+
+    /** Replaces logback's appenders with one on stderr in the chosen format and level. */
+    void apply() {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(l);
+        root.setLevel(level);
         Encoder<ILoggingEvent> encoder;
-        if (format.equals("json")) {
+        if (format == Format.json) {
             encoder = new JsonLineEncoder();
         } else {
             PatternLayoutEncoder p = new PatternLayoutEncoder();
