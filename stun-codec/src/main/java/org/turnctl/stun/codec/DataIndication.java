@@ -10,9 +10,9 @@ import org.turnctl.stun.MessageType;
 import org.turnctl.stun.Method;
 
 /**
- * Writes a Data indication (RFC 8656 section 11.4) around a payload without copying it: a small
+ * Writes a Data indication (RFC 8656 section 11.3) around a payload without copying it: a small
  * header buffer (STUN header, XOR-PEER-ADDRESS, DATA's type and length), the payload, padding.
- * No integrity and no FINGERPRINT: section 11.4 sends neither.
+ * No integrity and no FINGERPRINT: an indication cannot be authenticated (RFC 8656 section 11.3).
  */
 public final class DataIndication {
     private static final int DATA_INDICATION = MessageType.of(Method.DATA, MessageClass.INDICATION).toWire();
