@@ -95,7 +95,7 @@ public final class InboundRouter {
         if (!origin.relays()) {
             return; // RFC 5780's extra sockets answer Binding only
         }
-        dispatcher.handle(msg, origin.fiveTuple(client), sink, origin.slot(client), origin.eventLoop());
+        dispatcher.handle(msg, origin.fiveTuple(client), sink, origin.slot(client), origin.channel().eventLoop());
     }
 
     /**

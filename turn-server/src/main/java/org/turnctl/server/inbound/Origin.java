@@ -1,7 +1,6 @@
 package org.turnctl.server.inbound;
 
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import org.turnctl.server.allocation.AllocationSlot;
 import org.turnctl.server.allocation.ClientSink;
@@ -23,8 +22,7 @@ interface Origin {
     /** Where this client's allocation is kept. */
     AllocationSlot slot(InetSocketAddress client);
 
-    EventLoop eventLoop();
-
+    /** The socket or connection: its event loop serves this client, and RFC 5780 answers leave from it. */
     Channel channel();
 
     /** The RFC 5780 socket this is, or null when behaviour discovery is not served here. */

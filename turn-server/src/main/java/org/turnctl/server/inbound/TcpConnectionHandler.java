@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoop;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -108,11 +107,6 @@ public final class TcpConnectionHandler extends ChannelInboundHandlerAdapter imp
     @Override
     public AllocationSlot slot(InetSocketAddress client) {
         return this;
-    }
-
-    @Override
-    public EventLoop eventLoop() {
-        return channel.eventLoop();
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.turnctl.server.inbound;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
@@ -95,11 +94,6 @@ public final class UdpListenerHandler extends SimpleChannelInboundHandler<Datagr
     @Override
     public AllocationSlot slot(InetSocketAddress client) {
         return new Slot(client);
-    }
-
-    @Override
-    public EventLoop eventLoop() {
-        return channel.eventLoop();
     }
 
     @Override

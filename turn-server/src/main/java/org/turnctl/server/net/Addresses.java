@@ -1,5 +1,6 @@
 package org.turnctl.server.net;
 
+import io.netty.util.NetUtil;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -35,15 +36,11 @@ public final class Addresses {
     }
 
     /**
-     * host:port, IPv6 in brackets, for logs and URLs. The wildcard prints as {@code [::]} and
-     * {@code 0.0.0.0}, as operators write it, not as {@code [0:0:0:0:0:0:0:0]}.
+     * host:port, IPv6 in brackets and in RFC 5952's short form (Netty's {@code NetUtil}), for logs
+     * and URLs: {@code [::]:3478} and {@code [::1]:3478}, as operators write them, not
+     * {@code [0:0:0:0:0:0:0:0]:3478}.
      */
     public static String format(InetSocketAddress a) {
-        InetAddress ip = a.getAddress();
-        if (ip instanceof Inet6Address) {
-            String host = ip.isAnyLocalAddress() ? "::" : ip.getHostAddress();
-            return "[" + host + "]:" + a.getPort();
-        }
-        return ip.getHostAddress() + ":" + a.getPort();
+        return NetUtil.toSocketAddressString(a);
     }
 }
