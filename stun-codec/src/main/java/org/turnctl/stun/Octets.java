@@ -1,6 +1,7 @@
 package org.turnctl.stun;
 
 import io.netty.buffer.ByteBuf;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -46,9 +47,12 @@ public final class Octets {
         return HexFormat.of().formatHex(bytes);
     }
 
-    /** Package-private view for integrity comparison without a copy; never modified. */
-    byte[] unsafeArray() {
-        return bytes;
+    /**
+     * True when these octets equal {@code other}, compared in constant time (a MAC must not leak
+     * how many leading bytes matched), without copying either.
+     */
+    public boolean equalsInConstantTime(byte[] other) {
+        return MessageDigest.isEqual(bytes, other);
     }
 
     @Override

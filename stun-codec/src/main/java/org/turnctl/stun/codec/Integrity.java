@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.turnctl.stun.Octets;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.attr.MessageIntegrity;
 import org.turnctl.stun.attr.MessageIntegritySha256;
@@ -93,9 +94,9 @@ public final class Integrity {
         if (at < 0 || raw == null) {
             return false;
         }
-        byte[] expected = MessageIntegrity.from(msg).orElseThrow().value().toByteArray();
+        Octets expected = MessageIntegrity.from(msg).orElseThrow().value();
         byte[] actual = hmac(HMAC_SHA1.get(), key, raw, at, at + 24 - StunCodec.HEADER_LENGTH);
-        return MessageDigest.isEqual(expected, actual);
+        return expected.equalsInConstantTime(actual);
     }
 
     /**
@@ -108,10 +109,10 @@ public final class Integrity {
         if (at < 0 || raw == null) {
             return false;
         }
-        byte[] expected = MessageIntegritySha256.from(msg).orElseThrow().value().toByteArray();
-        byte[] full = hmac(HMAC_SHA256.get(), key, raw, at, at + 4 + expected.length - StunCodec.HEADER_LENGTH);
-        byte[] actual = expected.length == full.length ? full : java.util.Arrays.copyOf(full, expected.length);
-        return MessageDigest.isEqual(expected, actual);
+        Octets expected = MessageIntegritySha256.from(msg).orElseThrow().value();
+        byte[] full = hmac(HMAC_SHA256.get(), key, raw, at, at + 4 + expected.length() - StunCodec.HEADER_LENGTH);
+        byte[] actual = expected.length() == full.length ? full : java.util.Arrays.copyOf(full, expected.length());
+        return expected.equalsInConstantTime(actual);
     }
 
     /** HMAC over raw[0, end) with the length field replaced by {@code lengthField}. */

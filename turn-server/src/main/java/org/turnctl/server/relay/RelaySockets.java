@@ -29,8 +29,14 @@ public final class RelaySockets {
         return new Bootstrap().group(loop).channel(channelClass).handler(new PeerHandler(clock, metrics)).bind(at);
     }
 
-    /** Connects the bound socket's peer path to its allocation. */
+    /**
+     * Connects the bound socket's peer path to its allocation. The handler can already be gone
+     * when the allocation was deleted at birth (its TCP client hung up during the bind).
+     */
     public static void attach(Allocation a) {
-        a.relayChannel().pipeline().get(PeerHandler.class).attach(a);
+        PeerHandler handler = a.relayChannel().pipeline().get(PeerHandler.class);
+        if (handler != null) {
+            handler.attach(a);
+        }
     }
 }
