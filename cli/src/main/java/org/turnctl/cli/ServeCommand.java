@@ -22,6 +22,7 @@ import org.turnctl.server.TurnServer;
 import org.turnctl.server.auth.UsersFile;
 import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.config.TimeSource;
+import org.turnctl.server.config.TlsConfig;
 import org.turnctl.server.metrics.Operations;
 import org.turnctl.server.policy.Cidr;
 import org.turnctl.stun.codec.Integrity;
@@ -34,7 +35,7 @@ import picocli.CommandLine;
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        description = {"Run the TURN/STUN relay (RFC 8656, RFC 8489) over UDP and TCP.",
+        description = {"Run the TURN/STUN relay (RFC 8656, RFC 8489) over UDP, TCP and TLS (--cert).",
             "Every option can also be set with an environment variable TURNCTL_SERVE_<OPTION> or TURNCTL_<OPTION>, "
                     + "e.g. TURNCTL_MIN_PORT=50000; repeatable options take a comma-separated list.",
             "SIGTERM/SIGINT release every allocation and exit 0; SIGHUP reloads users, secrets and the peer policy."})
@@ -69,6 +70,24 @@ final class ServeCommand implements Callable<Integer> {
             description = "Public address advertised in XOR-RELAYED-ADDRESS behind 1:1 NAT "
                     + "(one per family); PRIVATE names the relay address it maps.")
     List<Converters.ExternalIp> externalIps = new ArrayList<>();
+
+    @Option(names = "--cert", paramLabel = "FILE",
+            description = "TLS certificate chain, PEM, leaf first (TURN over TLS: turns:). Reloaded on SIGHUP and "
+                    + "when the file changes.")
+    Path certFile;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "The certificate's private key, PEM (PKCS#8, or PKCS#1/EC).")
+    Path keyFile;
+
+    @Option(names = "--tls-listen", paramLabel = "ADDR:PORT", split = ",", converter = Converters.HostPort.class,
+            description = "TLS listen address (repeatable). Default with --cert: [::]:5349 (0.0.0.0:5349 without IPv6). "
+                    + "Any port works, 443 included.")
+    List<InetSocketAddress> tlsListen = new ArrayList<>();
+
+    @Option(names = "--tls-on-tcp-listeners",
+            description = "The --listen TCP ports also accept TLS, told apart by a connection's first byte, so one port "
+                    + "(443) serves TURN over TCP and over TLS. Needs --cert.")
+    boolean tlsOnTcpListeners;
 
     @Option(names = "--min-port", defaultValue = "49152", description = "Lowest relay port (default ${DEFAULT-VALUE}).")
     int minPort;
@@ -263,7 +282,16 @@ final class ServeCommand implements Callable<Integer> {
         }
         return new ServerConfig(listenAddresses, relayIps, external, minPort, maxPort, realm, keys, secrets,
                 allowPeers, denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetime, nonceLifetime,
-                strictChannelNumbers, threads, altListen, TimeSource.SYSTEM);
+                strictChannelNumbers, threads, altListen, TimeSource.SYSTEM, tls());
+    }
+
+    /** TURN over TLS: with a certificate, the TLS listeners default to port 5349 (RFC 8656 section 3.1). */
+    private TlsConfig tls() {
+        List<InetSocketAddress> at = new ArrayList<>(tlsListen);
+        if (certFile != null && at.isEmpty()) {
+            at.add(new InetSocketAddress(Converters.ip(hasIpv6() ? "::" : "0.0.0.0"), 5349));
+        }
+        return new TlsConfig(certFile, keyFile, at, tlsOnTcpListeners);
     }
 
     static String why(IOException e) {

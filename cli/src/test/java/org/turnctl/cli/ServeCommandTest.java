@@ -127,4 +127,24 @@ class ServeCommandTest {
         assertNull(serve.metricsListen, "off disables the endpoint");
         assertEquals("10.0.0.5", serve.externalIps.get(0).relayIp().getHostAddress());
     }
+
+    @Test
+    void tlsOptions(@TempDir Path dir) throws Exception {
+        assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--tls-listen", "127.0.0.1:5349"), "needs a certificate");
+        assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--cert", dir.resolve("c.pem").toString()),
+                "--cert and --key go together");
+        assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--listen", "127.0.0.1:0", "--metrics-listen", "off",
+                "--cert", dir.resolve("missing.pem").toString(), "--key", dir.resolve("k.pem").toString()),
+                "missing.pem: no such file");
+        ServeCommand serve = Turnctl.parse("serve", Map.of(), ConfigFile.empty(), "--user", "a:b",
+                "--cert", "/etc/turnctl/cert.pem", "--key", "/etc/turnctl/key.pem");
+        var tls = serve.config().tls();
+        assertEquals(1, tls.listen().size());
+        assertEquals(5349, tls.listen().get(0).getPort(), "RFC 8656's TURN-over-TLS port by default");
+        Result written = run(Map.of(), "cert", "self-signed", "--host", "turn.example.org", "--days", "3", "--out",
+                dir.resolve("lab").toString());
+        assertEquals(0, written.code(), written.err());
+        assertTrue(Files.readString(dir.resolve("lab/cert.pem")).startsWith("-----BEGIN CERTIFICATE-----"));
+        assertTrue(Files.readString(dir.resolve("lab/key.pem")).startsWith("-----BEGIN PRIVATE KEY-----"));
+    }
 }

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.turnctl.server.TurnServer;
 import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.config.TimeSource;
+import org.turnctl.server.config.TlsConfig;
+import org.turnctl.server.tls.SelfSignedCertificate;
 import org.turnctl.stun.codec.Integrity;
 
 /**
@@ -41,6 +43,7 @@ class CoturnInteropIT {
     private static TurnServer server;
     private static Process peer;
     private static int peerPort;
+    private static Path certDir;
 
     @BeforeAll
     static void start() throws Exception {
@@ -51,9 +54,15 @@ class CoturnInteropIT {
         }
         assumeTrue(present, "coturn's turnutils are not installed; .ci/run installs them");
         InetAddress lo = InetAddress.getLoopbackAddress();
+        // TURN over TLS with a lab certificate (uclient does not verify it): a TLS listener, and
+        // TLS detected on the TCP listener.
+        certDir = Files.createTempDirectory("turnctl-tls");
+        SelfSignedCertificate.write(SelfSignedCertificate.create("127.0.0.1", 1), List.of(), certDir);
+        TlsConfig tls = new TlsConfig(certDir.resolve("cert.pem"), certDir.resolve("key.pem"),
+                List.of(new InetSocketAddress(lo, 0)), true);
         server = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(lo, 0)), List.of(), Map.of(),
                 49152, 65535, REALM, Map.of(USER, Integrity.longTermKeyMd5(USER, REALM, PASSWORD)), List.of(SECRET),
-                List.of(), List.of(), true, 0, 0, 3600, 600, false, 2, null, TimeSource.SYSTEM));
+                List.of(), List.of(), true, 0, 0, 3600, 600, false, 2, null, TimeSource.SYSTEM).withTls(tls));
         try (DatagramSocket probe = new DatagramSocket(0, lo)) {
             peerPort = probe.getLocalPort();
         }
@@ -69,6 +78,12 @@ class CoturnInteropIT {
         }
         if (server != null) {
             server.close();
+        }
+        if (certDir != null) {
+            for (String f : new String[] {"cert.pem", "key.pem"}) {
+                Files.deleteIfExists(certDir.resolve(f));
+            }
+            Files.deleteIfExists(certDir);
         }
     }
 
@@ -119,7 +134,10 @@ class CoturnInteropIT {
     }
 
     private static Run uclient(String... flags) throws IOException, InterruptedException {
-        int port = server.udpAddresses().get(0).getPort();
+        return uclientOn(server.udpAddresses().get(0).getPort(), flags);
+    }
+
+    private static Run uclientOn(int port, String... flags) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("turnutils_uclient"));
         cmd.addAll(List.of(flags));
         cmd.addAll(List.of("-e", "127.0.0.1", "-r", String.valueOf(peerPort), "-p", String.valueOf(port), "127.0.0.1"));
@@ -170,6 +188,18 @@ class CoturnInteropIT {
     @Test
     void tcp() throws Exception {
         assertLossless("tcp (-t)", uclient(with("-t", "-u", USER, "-w", PASSWORD)));
+    }
+
+    @Test
+    void tlsOverTcp() throws Exception {
+        assertLossless("tls (-S -t)", uclientOn(server.tlsAddresses().get(0).getPort(), with("-S", "-t", "-u", USER, "-w", PASSWORD)));
+    }
+
+    @Test
+    void tlsDetectedOnTheTcpListener() throws Exception {
+        assertLossless("tls on the tcp port", uclientOn(server.tcpAddresses().get(0).getPort(),
+                with("-S", "-t", "-u", USER, "-w", PASSWORD)));
+        assertLossless("tcp on the same port", uclient(with("-t", "-u", USER, "-w", PASSWORD)));
     }
 
     @Test

@@ -19,7 +19,11 @@ import org.turnctl.server.discovery.BehaviorDiscovery;
 import org.turnctl.server.inbound.InboundRouter;
 import org.turnctl.server.inbound.TcpConnectionHandler;
 import org.turnctl.server.inbound.UdpListenerHandler;
+import org.turnctl.server.metrics.TurnMetrics;
 import org.turnctl.server.net.Addresses;
+import org.turnctl.server.tls.CertificateStore;
+import org.turnctl.server.tls.TlsDetector;
+import org.turnctl.server.tls.TlsHandshakeObserver;
 import org.turnctl.stun.netty.StunStreamFramer;
 
 /**
@@ -27,8 +31,10 @@ import org.turnctl.stun.netty.StunStreamFramer;
  * {@link InboundRouter}; what differs per transport is only how bytes become frames:
  * <ul>
  *   <li>UDP: {@link UdpListenerHandler} (a datagram is a frame);</li>
- *   <li>TCP: {@link IdleStateHandler}, {@link StunStreamFramer}, {@link TcpConnectionHandler}
- *       (TLS will put an SslHandler in front of the framer).</li>
+ *   <li>TCP: {@link IdleStateHandler}, {@link StunStreamFramer}, {@link TcpConnectionHandler};</li>
+ *   <li>TLS: the same with an SslHandler (and its {@link TlsHandshakeObserver}) in front of the
+ *       framer; with --tls-on-tcp-listeners a {@link TlsDetector} on the TCP listeners adds one
+ *       when a connection starts with a ClientHello.</li>
  * </ul>
  * What was bound is kept, so that a failure part way through closes the rest.
  */
@@ -39,12 +45,14 @@ final class Listeners {
     private final EventLoopGroup group;
     private final Transports transports;
     private final InboundRouter router;
+    private final TurnMetrics metrics;
     private final List<Channel> channels = new ArrayList<>();
 
-    Listeners(EventLoopGroup group, Transports transports, InboundRouter router) {
+    Listeners(EventLoopGroup group, Transports transports, InboundRouter router, TurnMetrics metrics) {
         this.group = group;
         this.transports = transports;
         this.router = router;
+        this.metrics = metrics;
     }
 
     List<Channel> channels() {
@@ -76,18 +84,41 @@ final class Listeners {
         return new InetSocketAddress(listen.getAddress(), port);
     }
 
-    /** TCP never sets SO_REUSEPORT, so a second instance on the same port fails loudly. */
-    InetSocketAddress bindTcp(InetSocketAddress at) throws TurnServer.StartException {
+    /**
+     * A TCP listener; with a certificate store and {@code detectTls}, a connection that starts
+     * with a TLS ClientHello is served over TLS. TCP never sets SO_REUSEPORT, so a second
+     * instance on the same port fails loudly.
+     */
+    InetSocketAddress bindTcp(InetSocketAddress at, CertificateStore tls, boolean detectTls) throws TurnServer.StartException {
+        return bindStream(at, "tcp", ch -> {
+            ch.pipeline().addLast(new IdleStateHandler(TCP_IDLE_SECONDS, 0, 0));
+            if (detectTls) {
+                ch.pipeline().addLast(new TlsDetector(tls), new TlsHandshakeObserver(metrics));
+            }
+        });
+    }
+
+    /** A TLS listener: every connection is TLS, and its handshake must finish within 10 s. */
+    InetSocketAddress bindTls(InetSocketAddress at, CertificateStore tls) throws TurnServer.StartException {
+        return bindStream(at, "tls", ch -> ch.pipeline().addLast(new IdleStateHandler(TCP_IDLE_SECONDS, 0, 0),
+                TlsDetector.newHandler(tls, ch.alloc()), new TlsHandshakeObserver(metrics)));
+    }
+
+    /** The stream pipeline: what {@code front} adds (idle timer, TLS), then framing, then the router. */
+    private InetSocketAddress bindStream(InetSocketAddress at, String what, java.util.function.Consumer<SocketChannel> front)
+            throws TurnServer.StartException {
         ServerBootstrap b = new ServerBootstrap().group(group).channel(transports.serverSocket())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new IdleStateHandler(TCP_IDLE_SECONDS, 0, 0), new StunStreamFramer(),
-                                new TcpConnectionHandler(router));
+                        // A connection that holds no allocation may not sit idle forever (slowloris);
+                        // one with an allocation lives as long as the allocation does.
+                        front.accept(ch);
+                        ch.pipeline().addLast(new StunStreamFramer(), new TcpConnectionHandler(router));
                     }
                 });
-        return (InetSocketAddress) await(b.bind(at), "tcp", at).localAddress();
+        return (InetSocketAddress) await(b.bind(at), what, at).localAddress();
     }
 
     /**

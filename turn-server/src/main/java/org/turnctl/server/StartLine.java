@@ -16,15 +16,17 @@ final class StartLine {
     }
 
     static void log(Logger log, Settings settings, RelayAddresses relay, List<InetSocketAddress> udp,
-            List<InetSocketAddress> tcp, Transports transports, int threads) {
+            List<InetSocketAddress> tcp, List<InetSocketAddress> tls, Transports transports, int threads) {
         ServerConfig config = settings.config();
         String udpText = String.join(" ", udp.stream().map(Addresses::format).toList());
-        String tcpText = String.join(" ", tcp.stream().map(Addresses::format).toList());
+        String tcpText = String.join(" ", tcp.stream().map(Addresses::format).toList())
+                + (config.tls().onTcpListeners() ? " (+tls)" : "");
+        String tlsText = tls.isEmpty() ? "" : " tls " + String.join(" ", tls.stream().map(Addresses::format).toList());
         log.atInfo().addKeyValue("event", "started").addKeyValue("udp", udpText)
-                .addKeyValue("tcp", tcpText).addKeyValue("realm", config.realm())
-                .log("turnctl serve: listening udp {} tcp {} ({} x{}), relay {} ports {}-{}{}, realm {}, auth {}, "
+                .addKeyValue("tcp", tcpText).addKeyValue("tls", tlsText.strip()).addKeyValue("realm", config.realm())
+                .log("turnctl serve: listening udp {} tcp {}{} ({} x{}), relay {} ports {}-{}{}, realm {}, auth {}, "
                         + "peer policy: {}",
-                udpText, tcpText, transports.name(), threads, relay, config.minPort(), config.maxPort(),
+                udpText, tcpText, tlsText, transports.name(), threads, relay, config.minPort(), config.maxPort(),
                 (config.externalIps().isEmpty() ? "" : " external " + config.externalIps())
                         + (config.altListen() == null ? "" : ", RFC 5780 alternate " + Addresses.format(config.altListen())),
                 config.realm(), authSummary(config), settings.policy().summary());

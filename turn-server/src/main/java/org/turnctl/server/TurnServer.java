@@ -35,6 +35,7 @@ import org.turnctl.server.inbound.InboundRouter;
 import org.turnctl.server.metrics.TurnMetrics;
 import org.turnctl.server.net.Addresses;
 import org.turnctl.server.relay.RelaySockets;
+import org.turnctl.server.tls.CertificateStore;
 
 /**
  * The TURN server: event loops, listeners, the per-loop sweep, reload and shutdown. It wires the
@@ -54,6 +55,8 @@ public final class TurnServer implements AutoCloseable {
     private final List<Channel> listeners;
     private final List<InetSocketAddress> udpAddresses;
     private final List<InetSocketAddress> tcpAddresses;
+    private final List<InetSocketAddress> tlsAddresses;
+    private final CertificateTask certificates;
     private final List<ScheduledFuture<?>> sweeps = new ArrayList<>();
     private final String transportName;
 
@@ -68,7 +71,7 @@ public final class TurnServer implements AutoCloseable {
 
     private TurnServer(AtomicReference<Settings> settings, AllocationManager allocations, RequestDispatcher dispatcher,
             EventLoopGroup group, List<Channel> listeners, List<InetSocketAddress> udp, List<InetSocketAddress> tcp,
-            String transportName) {
+            List<InetSocketAddress> tls, CertificateTask certificates, String transportName) {
         this.settings = settings;
         this.allocations = allocations;
         this.dispatcher = dispatcher;
@@ -76,6 +79,8 @@ public final class TurnServer implements AutoCloseable {
         this.listeners = listeners;
         this.udpAddresses = Collections.unmodifiableList(udp);
         this.tcpAddresses = Collections.unmodifiableList(tcp);
+        this.tlsAddresses = Collections.unmodifiableList(tls);
+        this.certificates = certificates;
         this.transportName = transportName;
     }
 
@@ -90,6 +95,7 @@ public final class TurnServer implements AutoCloseable {
 
     static TurnServer start(ServerConfig config, Transports transports, TurnMetrics metrics) throws StartException {
         RelayAddresses relay = relayAddresses(config);
+        CertificateStore certificate = CertificateTask.load(config.tls());
         AtomicReference<Settings> settings = new AtomicReference<>(Settings.of(config));
         AllocationManager allocations = new AllocationManager(new PortPool(config.minPort(), config.maxPort()),
                 new Quotas(config.userQuota(), config.totalQuota()), relay, metrics);
@@ -99,15 +105,19 @@ public final class TurnServer implements AutoCloseable {
         InboundRouter router = new InboundRouter(dispatcher, discovery, metrics, config.time());
 
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.effectiveThreads(), transports.ioHandlerFactory());
-        Listeners bound = new Listeners(group, transports, router);
+        Listeners bound = new Listeners(group, transports, router, metrics);
         List<InetSocketAddress> udp = new ArrayList<>();
         List<InetSocketAddress> tcp = new ArrayList<>();
+        List<InetSocketAddress> tls = new ArrayList<>();
         try {
             Channel[] first = new Channel[1];
             for (InetSocketAddress listen : config.listen()) {
                 InetSocketAddress at = bound.bindUdp(listen, config.effectiveThreads(), discovery != null, first);
                 udp.add(at);
-                tcp.add(bound.bindTcp(at));
+                tcp.add(bound.bindTcp(at, certificate, config.tls().onTcpListeners()));
+            }
+            for (InetSocketAddress at : config.tls().listen()) {
+                tls.add(bound.bindTls(at, certificate));
             }
             if (discovery != null) {
                 bound.bindDiscovery(discovery, udp.get(0), first[0], config.altListen());
@@ -119,10 +129,15 @@ public final class TurnServer implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             throw e;
         }
-        TurnServer server = new TurnServer(settings, allocations, dispatcher, group, bound.channels(), udp, tcp,
-                transports.name());
+        CertificateTask certificates = certificate == null ? null
+                : new CertificateTask(certificate, config.time(), metrics, LOG);
+        TurnServer server = new TurnServer(settings, allocations, dispatcher, group, bound.channels(), udp, tcp, tls,
+                certificates, transports.name());
         server.startSweeps();
-        StartLine.log(LOG, server.settings.get(), relay, udp, tcp, transports, config.effectiveThreads());
+        StartLine.log(LOG, server.settings.get(), relay, udp, tcp, tls, transports, config.effectiveThreads());
+        if (certificates != null) {
+            certificates.start(group.next());
+        }
         return server;
     }
 
@@ -207,6 +222,11 @@ public final class TurnServer implements AutoCloseable {
         return tcpAddresses;
     }
 
+    /** The TLS listeners (empty without a certificate). */
+    public List<InetSocketAddress> tlsAddresses() {
+        return tlsAddresses;
+    }
+
     public String transportName() {
         return transportName;
     }
@@ -235,7 +255,8 @@ public final class TurnServer implements AutoCloseable {
      * {@link Reload}. Returns one line saying what changed.
      */
     public String reload(ServerConfig next) {
-        return Reload.apply(settings, next, task -> onEveryLoop(loop -> task.apply(allocations.loop(loop))));
+        String summary = Reload.apply(settings, next, task -> onEveryLoop(loop -> task.apply(allocations.loop(loop))));
+        return certificates == null ? summary : summary + "; " + certificates.reload("SIGHUP");
     }
 
     /** Allocations now, server-wide. */
@@ -266,6 +287,9 @@ public final class TurnServer implements AutoCloseable {
     public void close() {
         for (ScheduledFuture<?> s : sweeps) {
             s.cancel(false);
+        }
+        if (certificates != null) {
+            certificates.stop();
         }
         for (Channel c : listeners) {
             c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);

@@ -11,6 +11,8 @@ public final class CountingMetrics implements TurnMetrics {
     private final Map<DropReason, AtomicLong> drops = new EnumMap<>(DropReason.class);
     private final AtomicLong relayedToPeer = new AtomicLong();
     private final AtomicLong relayedToClient = new AtomicLong();
+    private final Map<String, AtomicLong> active = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> handshakes = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CountingMetrics() {
         for (DropReason r : DropReason.values()) {
@@ -26,6 +28,27 @@ public final class CountingMetrics implements TurnMetrics {
     @Override
     public void relayed(Direction direction, int bytes) {
         (direction == Direction.CLIENT_TO_PEER ? relayedToPeer : relayedToClient).incrementAndGet();
+    }
+
+    @Override
+    public void allocationActive(String transport, String family, int delta) {
+        active.computeIfAbsent(transport, t -> new AtomicLong()).addAndGet(delta);
+    }
+
+    @Override
+    public void tlsHandshake(String transport, String result) {
+        handshakes.computeIfAbsent(transport + "/" + result, t -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Allocations now over this transport (udp, tcp, tls, dtls). */
+    public long active(String transport) {
+        AtomicLong n = active.get(transport);
+        return n == null ? 0 : n.get();
+    }
+
+    public long handshakes(String transport, String result) {
+        AtomicLong n = handshakes.get(transport + "/" + result);
+        return n == null ? 0 : n.get();
     }
 
     public long dropped(String label) {

@@ -63,6 +63,38 @@ final class TestClient implements AutoCloseable {
         return new TestClient(null, s, server);
     }
 
+    /**
+     * A TLS client over TCP: {@code context} decides what it trusts; {@code alpn} protocols are
+     * offered (none when empty). The handshake is finished before this returns.
+     */
+    static TestClient tls(InetSocketAddress server, javax.net.ssl.SSLContext context, String... alpn) throws IOException {
+        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket();
+        s.connect(server, TIMEOUT_MS);
+        s.setSoTimeout(TIMEOUT_MS);
+        s.setTcpNoDelay(true);
+        javax.net.ssl.SSLParameters p = s.getSSLParameters();
+        p.setApplicationProtocols(alpn);
+        p.setEndpointIdentificationAlgorithm("HTTPS");
+        s.setSSLParameters(p);
+        try {
+            s.startHandshake();
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+        return new TestClient(null, s, server);
+    }
+
+    /** The TLS session's negotiated ALPN protocol ("" for none), for a client made by {@link #tls}. */
+    String applicationProtocol() {
+        return ((javax.net.ssl.SSLSocket) tcp).getApplicationProtocol();
+    }
+
+    /** The certificate the TLS server presented. */
+    java.security.cert.X509Certificate serverCertificate() throws IOException {
+        return (java.security.cert.X509Certificate) ((javax.net.ssl.SSLSocket) tcp).getSession().getPeerCertificates()[0];
+    }
+
     TestClient credentials(String username, String password) {
         this.username = username;
         this.password = password;

@@ -20,6 +20,7 @@ import org.turnctl.stun.attr.Lifetime;
  * @param totalQuota     allocations in total, 0 for unlimited
  * @param threads        event loops (0: one per core)
  * @param altListen      RFC 5780 second address and port (A2:P2), or null
+ * @param tls            TURN over TLS, or {@link TlsConfig#NONE}
  */
 public record ServerConfig(
         List<InetSocketAddress> listen,
@@ -40,7 +41,8 @@ public record ServerConfig(
         boolean strictChannelNumbers,
         int threads,
         InetSocketAddress altListen,
-        TimeSource time) {
+        TimeSource time,
+        TlsConfig tls) {
 
     public static final long DEFAULT_LIFETIME = Lifetime.DEFAULT_ALLOCATION_SECONDS;
     public static final long PERMISSION_LIFETIME = Lifetime.PERMISSION_SECONDS;
@@ -96,6 +98,27 @@ public record ServerConfig(
         if (time == null) {
             time = TimeSource.SYSTEM;
         }
+        if (tls == null) {
+            tls = TlsConfig.NONE;
+        }
+    }
+
+    /** Without TLS. */
+    public ServerConfig(List<InetSocketAddress> listen, List<InetAddress> relayIps, Map<InetAddress, InetAddress> externalIps,
+            int minPort, int maxPort, String realm, Map<String, byte[]> userKeys, List<String> authSecrets,
+            List<Cidr> allowPeers, List<Cidr> denyPeers, boolean allowLoopbackPeers, int userQuota, int totalQuota,
+            long maxLifetimeSeconds, long nonceLifetimeSeconds, boolean strictChannelNumbers, int threads,
+            InetSocketAddress altListen, TimeSource time) {
+        this(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers, denyPeers,
+                allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds, strictChannelNumbers,
+                threads, altListen, time, TlsConfig.NONE);
+    }
+
+    /** The same configuration with TURN over TLS. */
+    public ServerConfig withTls(TlsConfig tls) {
+        return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
+                denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
+                strictChannelNumbers, threads, altListen, time, tls);
     }
 
     public int effectiveThreads() {
@@ -110,6 +133,6 @@ public record ServerConfig(
                 + ", denyPeers=" + denyPeers + ", allowLoopbackPeers=" + allowLoopbackPeers
                 + ", userQuota=" + userQuota + ", totalQuota=" + totalQuota + ", maxLifetime=" + maxLifetimeSeconds
                 + ", nonceLifetime=" + nonceLifetimeSeconds + ", strictChannelNumbers=" + strictChannelNumbers
-                + ", threads=" + threads + ", altListen=" + altListen + "]";
+                + ", threads=" + threads + ", altListen=" + altListen + ", tls=" + tls + "]";
     }
 }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -16,13 +17,14 @@ import org.turnctl.server.discovery.BehaviorDiscovery;
 import org.turnctl.server.net.Addresses;
 
 /**
- * One TCP client connection, behind {@link org.turnctl.stun.netty.StunStreamFramer} (and, for
- * TLS, an SslHandler in front of it). Each frame goes to the {@link InboundRouter}. At most one
+ * One TCP or TLS client connection, behind {@link org.turnctl.stun.netty.StunStreamFramer} (for
+ * TLS, an SslHandler decrypts in front of the framer). Each frame goes to the {@link InboundRouter}. At most one
  * allocation per connection; closing the connection deletes it (RFC 8656 section 3.1).
  */
 public final class TcpConnectionHandler extends ChannelInboundHandlerAdapter implements Origin, AllocationSlot {
     private final InboundRouter router;
     private Channel channel;
+    private InetSocketAddress client;
     private FiveTuple fiveTuple;
     private ClientSink sink;
     private Allocation allocation;
@@ -35,8 +37,7 @@ public final class TcpConnectionHandler extends ChannelInboundHandlerAdapter imp
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         channel = ctx.channel();
-        fiveTuple = new FiveTuple(Addresses.unmapped((InetSocketAddress) channel.remoteAddress()),
-                (InetSocketAddress) channel.localAddress(), Transport.TCP);
+        client = Addresses.unmapped((InetSocketAddress) channel.remoteAddress());
         sink = new TcpClientSink(channel);
         super.channelActive(ctx);
     }
@@ -48,7 +49,7 @@ public final class TcpConnectionHandler extends ChannelInboundHandlerAdapter imp
             return;
         }
         try {
-            pendingFlush |= router.route(frame, fiveTuple.client(), allocation, this) != null;
+            pendingFlush |= router.route(frame, client, allocation, this) != null;
         } finally {
             frame.release();
         }
@@ -94,8 +95,16 @@ public final class TcpConnectionHandler extends ChannelInboundHandlerAdapter imp
         ctx.close();
     }
 
+    /**
+     * The 5-tuple, made when the first control message needs it: by then a TLS connection has its
+     * SslHandler (on a --tls-on-tcp-listeners port it appears only after the first bytes).
+     */
     @Override
     public FiveTuple fiveTuple(InetSocketAddress client) {
+        if (fiveTuple == null) {
+            Transport transport = channel.pipeline().get(SslHandler.class) != null ? Transport.TLS : Transport.TCP;
+            fiveTuple = new FiveTuple(this.client, (InetSocketAddress) channel.localAddress(), transport);
+        }
         return fiveTuple;
     }
 

@@ -34,6 +34,8 @@ public final class MicrometerTurnMetrics implements TurnMetrics {
                     ErrorCode.ALLOCATION_QUOTA_REACHED, ErrorCode.INSUFFICIENT_CAPACITY).mapToObj(String::valueOf)).toList();
     public static final List<String> AUTH_FAILURES = List.of("bad_request", "stale_nonce", "unknown_user", "bad_integrity");
     public static final List<String> DROP_REASONS = java.util.Arrays.stream(DropReason.values()).map(DropReason::label).toList();
+    public static final List<String> TRANSPORTS = List.of("udp", "tcp", "tls", "dtls");
+    public static final List<String> HANDSHAKE_RESULTS = List.of("ok", "failed", "timeout", "cookie");
     public static final List<String> METHODS = List.of("binding", "allocate", "refresh", "createpermission", "channelbind");
 
     private final Map<String, AtomicLong> allocations = new HashMap<>();
@@ -48,14 +50,23 @@ public final class MicrometerTurnMetrics implements TurnMetrics {
     private final Counter bytesToPeer;
     private final Counter bytesToClient;
     private final Counter bindings;
+    private final Map<String, Counter> handshakes = new HashMap<>();
+    private final MeterRegistry registry;
 
     public MicrometerTurnMetrics(MeterRegistry registry, IntSupplier relayPortsInUse) {
-        for (String transport : List.of("udp", "tcp")) {
+        this.registry = registry;
+        for (String transport : TRANSPORTS) {
             for (String family : List.of("ipv4", "ipv6")) {
                 AtomicLong n = new AtomicLong();
                 allocations.put(transport + "/" + family, n);
                 Gauge.builder("turn_allocations_active", n, AtomicLong::get).tag("transport", transport).tag("family", family)
                         .description("Allocations now").register(registry);
+            }
+        }
+        for (String transport : List.of("tls", "dtls")) {
+            for (String result : HANDSHAKE_RESULTS) {
+                handshakes.put(transport + "/" + result, Counter.builder("turn_tls_handshakes_total").tag("transport", transport)
+                        .tag("result", result).description("TLS and DTLS handshakes by outcome").register(registry));
             }
         }
         for (String r : ALLOCATE_RESULTS) {
@@ -153,5 +164,19 @@ public final class MicrometerTurnMetrics implements TurnMetrics {
     @Override
     public void bindingRequest() {
         bindings.increment();
+    }
+
+    @Override
+    public void tlsHandshake(String transport, String result) {
+        Counter c = handshakes.get(transport + "/" + result);
+        if (c != null) {
+            c.increment();
+        }
+    }
+
+    @Override
+    public void certificateExpiry(java.util.function.DoubleSupplier secondsLeft) {
+        Gauge.builder("turn_tls_certificate_expiry_seconds", secondsLeft, java.util.function.DoubleSupplier::getAsDouble)
+                .strongReference(true).description("Seconds until the TLS certificate expires").register(registry);
     }
 }

@@ -39,4 +39,12 @@ public interface TurnMetrics {
 
     default void bindingRequest() {
     }
+
+    /** One TLS or DTLS handshake: result ok, failed, timeout or cookie (a DTLS ClientHello without one). */
+    default void tlsHandshake(String transport, String result) {
+    }
+
+    /** The certificate's remaining lifetime, read when scraped ({@code turn_tls_certificate_expiry_seconds}). */
+    default void certificateExpiry(java.util.function.DoubleSupplier secondsLeft) {
+    }
 }
