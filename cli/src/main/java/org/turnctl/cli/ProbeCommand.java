@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.turnctl.probe.Prober;
 import org.turnctl.probe.check.ProbeOptions;
+import org.turnctl.probe.check.TlsOptions;
 import org.turnctl.probe.client.IceServerUri;
 import org.turnctl.probe.report.ExitCode;
 import org.turnctl.probe.report.JUnitXmlReport;
@@ -37,7 +38,8 @@ import picocli.CommandLine;
         description = {"Check STUN/TURN servers: binding, NAT behaviour, authentication, relaying, and the "
                 + "connection success rate with RTT/loss/jitter percentiles.",
             "TARGET is an ICE server URI as WebRTC apps write it: stun:host[:port], "
-                + "turn:host[:port][?transport=udp|tcp] (no transport: UDP).",
+                + "turn:host[:port][?transport=udp|tcp] (no transport: UDP), turns:host[:port] and stuns:host[:port] "
+                + "(TLS, port 5349 by default; a tls check comes first and names what is wrong with the certificate).",
             "Exit codes: 0 all passed, 1 a check failed or a threshold was missed, 2 usage error, "
                 + "3 target unreachable (DNS included), 4 internal error; several targets: 4 > 2 > 3 > 1 > 0."})
 final class ProbeCommand implements Callable<Integer> {
@@ -81,7 +83,7 @@ final class ProbeCommand implements Callable<Integer> {
     Duration timeout;
 
     @Option(names = "--checks", split = ",", paramLabel = "LIST",
-            description = "binding,nat,auth,relay,success,ice (default: all that apply to the URI; ice only with --ice).")
+            description = "tls,binding,nat,auth,relay,success,ice (default: all that apply to the URI; ice only with --ice).")
     List<String> checks = new ArrayList<>();
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json", description = "Report on stdout (default ${DEFAULT-VALUE}).")
@@ -102,6 +104,17 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|never|always",
             description = "Progress on stderr: auto = only on a terminal with text output.")
     String progress;
+
+    @Option(names = "--ca-file", paramLabel = "FILE",
+            description = "turns:/stuns: trust these PEM CA certificates instead of the JVM's trust store (a private CA).")
+    Path caFile;
+
+    @Option(names = "--insecure", description = "turns:/stuns: do not verify the certificate (the tls check then only warns).")
+    boolean insecure;
+
+    @Option(names = "--min-cert-days", defaultValue = "14", paramLabel = "N",
+            description = "turns:/stuns: fail the tls check when the certificate expires in fewer days (default ${DEFAULT-VALUE}).")
+    int minCertDays;
 
     @Option(names = "--ice", description = "Also run the ice4j check (two ICE agents with relay-only candidates).")
     boolean ice;
@@ -129,8 +142,9 @@ final class ProbeCommand implements Callable<Integer> {
         try {
             for (String t : targets) {
                 IceServerUri u = IceServerUri.parse(t);
-                if (u.isSecure()) {
-                    throw new UsageException("'" + t + "': " + u.scheme() + ": is not supported yet (TLS/DTLS comes later)");
+                if (u.isSecure() && u.transport() == IceServerUri.Transport.UDP) {
+                    throw new UsageException("'" + t + "': DTLS (" + u.scheme() + ":...?transport=udp) is not supported yet; "
+                            + "TLS over TCP is (" + u.scheme() + ":" + u.host() + ":" + u.port() + "?transport=tcp)");
                 }
                 uris.add(u);
             }
@@ -234,7 +248,7 @@ final class ProbeCommand implements Callable<Integer> {
         for (String c : checks) {
             String name = c.strip().toLowerCase(Locale.ROOT);
             if (!ProbeOptions.ALL.contains(name)) {
-                throw new UsageException("--checks: unknown check '" + c + "' (binding, nat, auth, relay, success, ice)");
+                throw new UsageException("--checks: unknown check '" + c + "' (tls, binding, nat, auth, relay, success, ice)");
             }
             wanted.add(name);
         }
@@ -263,8 +277,12 @@ final class ProbeCommand implements Callable<Integer> {
         if (needsCredentials && (username == null || pass == null)) {
             throw new UsageException("turn: targets need credentials: --user and --password, or --secret");
         }
+        if (caFile != null && !Files.isReadable(caFile)) {
+            throw new UsageException("--ca-file " + caFile + ": cannot read");
+        }
         return new ProbeOptions(username, pass, expiry, ttl, realm, count, concurrency, interval.toMillis(),
-                timeout.toMillis(), Set.copyOf(wanted), minSuccess, maxRtt, maxLoss, ice);
+                timeout.toMillis(), Set.copyOf(wanted), minSuccess, maxRtt, maxLoss, ice,
+                new TlsOptions(caFile, insecure, minCertDays));
     }
 
     /** isatty(2) without native code: on Linux, fd 2 links to a /dev/pts or /dev/tty device. */

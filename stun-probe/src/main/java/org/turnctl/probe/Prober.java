@@ -12,6 +12,8 @@ import org.turnctl.probe.check.CheckResult;
 import org.turnctl.probe.check.ProbeOptions;
 import org.turnctl.probe.check.RelayCheck;
 import org.turnctl.probe.check.Target;
+import org.turnctl.probe.check.TlsCheck;
+import org.turnctl.probe.check.TlsReport;
 import org.turnctl.probe.client.IceServerUri;
 import org.turnctl.probe.nat.NatCheck;
 import org.turnctl.probe.nat.NatReport;
@@ -36,6 +38,22 @@ public final class Prober {
             return new TargetReport(uri.text(), "unreachable", skipRest(checks, uri, o, "target unreachable"), null, null, List.of());
         }
         Target target = new Target(uri, new InetSocketAddress(ip, uri.port()), o);
+        TlsReport tls = null;
+        if (uri.isSecure()) {
+            // TLS first: every other check of a turns:/stuns: target runs inside it.
+            TlsCheck.Outcome t = TlsCheck.run(target);
+            checks.add(t.result());
+            tls = t.report();
+            if (!t.passed()) {
+                boolean reached = tls != null;
+                String why = "tls failed" + (reached ? " (" + tls.cause() + ")" : ": " + t.result().cause());
+                List<CheckResult> rest = skipRest(checks, uri, o, why);
+                if (o.wants("binding")) {
+                    rest.add(1, CheckResult.skip("binding", why));
+                }
+                return new TargetReport(uri.text(), reached ? "fail" : "unreachable", rest, null, null, List.of(), tls);
+            }
+        }
 
         BindingCheck.Outcome binding = BindingCheck.run(target);
         if (o.wants("binding") || !binding.reachable()) {
@@ -65,7 +83,10 @@ public final class Prober {
                     null, null, List.of());
         }
         NatReport nat = null;
-        if (o.wants("nat")) {
+        if (o.wants("nat") && uri.isSecure()) {
+            checks.add(CheckResult.skip("nat", "NAT behaviour is discovered over UDP (RFC 5780): probe stun:"
+                    + uri.host() + " for it"));
+        } else if (o.wants("nat")) {
             NatCheck.Outcome n = NatCheck.run(target, binding.response());
             checks.add(n.result());
             nat = n.report();
@@ -100,7 +121,7 @@ public final class Prober {
             }
         }
         boolean failed = checks.stream().anyMatch(c -> c.status() == CheckResult.Status.FAIL) || !thresholds.isEmpty();
-        return new TargetReport(uri.text(), failed ? "fail" : "pass", checks, nat, success, thresholds);
+        return new TargetReport(uri.text(), failed ? "fail" : "pass", checks, nat, success, thresholds, tls);
     }
 
     /** A REST username "expiry:user" whose expiry has passed by the probe's clock, in words; else null. */

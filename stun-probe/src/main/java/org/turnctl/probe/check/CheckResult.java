@@ -9,9 +9,9 @@ import java.util.Map;
  */
 public record CheckResult(String name, Status status, String cause, long durationMs, Map<String, Object> details) {
 
-    /** pass, fail or skip, as the JSON report spells them. */
+    /** pass, warn, fail or skip, as the JSON report spells them. A warning does not fail the target. */
     public enum Status {
-        PASS, FAIL, SKIP;
+        PASS, WARN, FAIL, SKIP;
 
         public String lower() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -12,12 +12,27 @@ import java.util.Set;
  * @param checks       the checks to run (names), or empty for all that apply
  * @param maxRttMs     --max-rtt (compared with the success run's p90 RTT), or -1
  * @param maxLossPct   --max-loss, or -1
+ * @param tls          how turns:/stuns: certificates are judged
  */
 public record ProbeOptions(String username, String password, long secretExpiry, long secretTtl, String expectedRealm,
         int count, int concurrency, long intervalMs, long timeoutMs, Set<String> checks, double minSuccessPct,
-        double maxRttMs, double maxLossPct, boolean ice) {
+        double maxRttMs, double maxLossPct, boolean ice, TlsOptions tls) {
 
-    public static final Set<String> ALL = Set.of("binding", "nat", "auth", "relay", "success", "ice");
+    public static final Set<String> ALL = Set.of("tls", "binding", "nat", "auth", "relay", "success", "ice");
+
+    public ProbeOptions {
+        if (tls == null) {
+            tls = TlsOptions.DEFAULT;
+        }
+    }
+
+    /** With the default TLS judgement. */
+    public ProbeOptions(String username, String password, long secretExpiry, long secretTtl, String expectedRealm,
+            int count, int concurrency, long intervalMs, long timeoutMs, Set<String> checks, double minSuccessPct,
+            double maxRttMs, double maxLossPct, boolean ice) {
+        this(username, password, secretExpiry, secretTtl, expectedRealm, count, concurrency, intervalMs, timeoutMs, checks,
+                minSuccessPct, maxRttMs, maxLossPct, ice, TlsOptions.DEFAULT);
+    }
 
     public boolean wants(String check) {
         return checks.isEmpty() ? !check.equals("ice") || ice : checks.contains(check);

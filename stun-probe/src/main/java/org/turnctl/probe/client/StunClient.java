@@ -69,6 +69,14 @@ public final class StunClient implements Closeable {
         return new StunClient(s, null, server, timeoutMs);
     }
 
+    /**
+     * A client over a stream that is already connected (a TLS socket whose handshake is done):
+     * the transport is TCP framing; closing the client closes the socket.
+     */
+    public static StunClient over(Socket connected, InetSocketAddress server, long timeoutMs) throws IOException {
+        return new StunClient(null, connected, server, timeoutMs);
+    }
+
     public InetSocketAddress server() {
         return server;
     }

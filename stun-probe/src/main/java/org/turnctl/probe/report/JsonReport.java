@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.util.List;
 import java.util.Map;
 import org.turnctl.probe.check.CheckResult;
+import org.turnctl.probe.check.TlsReport;
 import org.turnctl.probe.nat.NatReport;
 import org.turnctl.probe.run.SuccessReport;
 
@@ -50,6 +51,9 @@ public final class JsonReport {
                 g.writeEndArray();
                 nat(g, r.nat());
                 success(g, r.success());
+                if (r.tls() != null) {
+                    tls(g, r.tls());
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -57,6 +61,41 @@ public final class JsonReport {
         }
         out.write(System.lineSeparator());
         out.flush();
+    }
+
+    /** targets[].tls: what the handshake and the certificate check found (turns:/stuns: only). */
+    private static void tls(JsonGenerator g, TlsReport t) throws IOException {
+        g.writeObjectFieldStart("tls");
+        g.writeStringField("version", t.version());
+        g.writeStringField("cipher", t.cipher());
+        g.writeStringField("alpn", t.alpn());
+        g.writeNumberField("handshakeMs", t.handshakeMs());
+        g.writeBooleanField("verified", t.verified());
+        if (t.cause() == null) {
+            g.writeNullField("cause");
+        } else {
+            g.writeStringField("cause", t.cause());
+        }
+        g.writeArrayFieldStart("chain");
+        for (TlsReport.CertificateInfo c : t.chain()) {
+            g.writeStartObject();
+            g.writeStringField("subject", c.subject());
+            g.writeStringField("issuer", c.issuer());
+            g.writeArrayFieldStart("sans");
+            for (String san : c.sans()) {
+                g.writeString(san);
+            }
+            g.writeEndArray();
+            g.writeStringField("notAfter", c.notAfter());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        if (t.daysLeft() == null) {
+            g.writeNullField("daysLeft");
+        } else {
+            g.writeNumberField("daysLeft", t.daysLeft());
+        }
+        g.writeEndObject();
     }
 
     private static void nat(JsonGenerator g, NatReport n) throws IOException {

@@ -2,15 +2,22 @@ package org.turnctl.probe.report;
 
 import java.util.List;
 import org.turnctl.probe.check.CheckResult;
+import org.turnctl.probe.check.TlsReport;
 import org.turnctl.probe.nat.NatReport;
 import org.turnctl.probe.run.SuccessReport;
 
 /**
- * Everything known about one target. {@code verdict} is pass, fail or unreachable; {@code
+ * Everything known about one target; {@code tls} only for turns:/stuns:. {@code verdict} is pass, fail or unreachable; {@code
  * thresholdFailures} lists missed --min-success / --max-rtt / --max-loss thresholds in words.
  */
 public record TargetReport(String uri, String verdict, List<CheckResult> checks, NatReport nat, SuccessReport success,
-        List<String> thresholdFailures) {
+        List<String> thresholdFailures, TlsReport tls) {
+
+    /** A target without TLS (stun:, turn:). */
+    public TargetReport(String uri, String verdict, List<CheckResult> checks, NatReport nat, SuccessReport success,
+            List<String> thresholdFailures) {
+        this(uri, verdict, checks, nat, success, thresholdFailures, null);
+    }
 
     public ExitCode exitCode() {
         return switch (verdict) {
