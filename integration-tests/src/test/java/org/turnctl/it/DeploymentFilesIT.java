@@ -179,9 +179,16 @@ class DeploymentFilesIT {
         used.addAll(metricNames(alerts));
         assertTrue(used.size() >= 8, used.toString());
         try (Operations ops = Operations.start(null)) {
-            TurnServer server = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+            // With TLS, so that the certificate's metrics are there too.
+            Path certs = Files.createTempDirectory("turnctl-dashboard");
+            org.turnctl.server.tls.SelfSignedCertificate.write(org.turnctl.server.tls.SelfSignedCertificate.create("127.0.0.1", 1),
+                    List.of(), certs);
+            InetSocketAddress lo = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            TurnServer server = TurnServer.start(new ServerConfig(List.of(lo),
                     List.of(), Map.of(), 49152, 65535, "r", Map.of("a", Integrity.longTermKeyMd5("a", "r", "p")), List.of(),
-                    List.of(), List.of(), false, 0, 0, 3600, 600, false, 1, null, TimeSource.SYSTEM), ops.metrics());
+                    List.of(), List.of(), false, 0, 0, 3600, 600, false, 1, null, TimeSource.SYSTEM).withTls(
+                    new org.turnctl.server.config.TlsConfig(certs.resolve("cert.pem"), certs.resolve("key.pem"), List.of(lo), false)),
+                    ops.metrics());
             try {
                 String scrape = ops.scrape();
                 for (String name : used) {
