@@ -53,7 +53,7 @@ final class CertificateTask {
 
     void start(EventLoop loop) {
         log.atInfo().addKeyValue("event", "tls_certificate").addKeyValue("certificate", store.describe(now()))
-                .log("tls certificate {}", store.describe(now()));
+                .log("tls certificate {} (engine {})", store.describe(now()), CertificateStore.engine().name().toLowerCase());
         warnIfExpiring();
         check = loop.scheduleAtFixedRate(this::checkFiles, CHECK_SECONDS, CHECK_SECONDS, TimeUnit.SECONDS);
     }

@@ -136,6 +136,8 @@ class TlsServerTest {
 
     @Test
     void relaysOverTlsWithAlpnAndWithout() throws Exception {
+        assertEquals(io.netty.handler.ssl.SslProvider.OPENSSL, org.turnctl.server.tls.CertificateStore.engine(),
+                "BoringSSL is the engine where it loads: " + io.netty.handler.ssl.OpenSsl.unavailabilityCause());
         start(false);
         InetSocketAddress at = server.tlsAddresses().get(0);
         TestClient withAlpn = tlsClient(at, "stun.turn");

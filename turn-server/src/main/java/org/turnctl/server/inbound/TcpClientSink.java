@@ -2,12 +2,25 @@ package org.turnctl.server.inbound;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
 import org.turnctl.server.allocation.ClientSink;
 
-/** A TCP client: everything goes down its one connection. */
+/**
+ * A TCP or TLS client: everything goes down its one connection.
+ *
+ * <p>Over TLS a relayed message is made one buffer before it is written. The data path builds
+ * ChannelData and Data indications as composites (header, payload, padding) so that plain TCP
+ * sends them with one gathering write and no copy; but BoringSSL seals each component as a TLS
+ * record of its own, which costs two records' overhead per packet and breaks clients that expect
+ * a message per record (coturn's uclient). Encryption copies the bytes anyway, so the extra copy
+ * of a small packet is noise.
+ */
 final class TcpClientSink implements ClientSink {
     private final Channel connection;
+    /** Whether the connection is TLS; known after its first bytes (a TLS port or a detected ClientHello). */
+    private Boolean tls;
 
     TcpClientSink(Channel connection) {
         this.connection = connection;
@@ -15,12 +28,26 @@ final class TcpClientSink implements ClientSink {
 
     @Override
     public void send(ByteBuf message) {
-        connection.writeAndFlush(message, connection.voidPromise());
+        connection.writeAndFlush(forTransport(message), connection.voidPromise());
     }
 
     @Override
     public void write(ByteBuf message) {
-        connection.write(message, connection.voidPromise());
+        connection.write(forTransport(message), connection.voidPromise());
+    }
+
+    private ByteBuf forTransport(ByteBuf message) {
+        if (tls == null) {
+            tls = connection.pipeline().get(SslHandler.class) != null;
+        }
+        if (!tls || !(message instanceof CompositeByteBuf composite) || composite.numComponents() < 2) {
+            return message;
+        }
+        try {
+            return connection.alloc().directBuffer(composite.readableBytes()).writeBytes(composite);
+        } finally {
+            composite.release();
+        }
     }
 
     @Override

@@ -23,7 +23,7 @@ import javax.net.ssl.SSLException;
  * disk, as ACME clients replace them) reaches every new handshake at once while established
  * sessions keep theirs. A bad new certificate leaves the old one in place.
  *
- * <p>TLS 1.3 and 1.2 only; ALPN offers {@code stun.turn} (RFC 7443) and a client that offers no
+ * <p>TLS 1.3 and 1.2 only, on the {@link #engine()}; ALPN offers {@code stun.turn} (RFC 7443) and a client that offers no
  * ALPN, or another protocol, is accepted all the same, as browsers do not send it.
  */
 public final class CertificateStore {
@@ -68,7 +68,7 @@ public final class CertificateStore {
         PemCredentials credentials = PemCredentials.load(certFile, keyFile);
         try {
             SslContext context = SslContextBuilder.forServer(credentials.key(), credentials.chain())
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(engine())
                     .protocols("TLSv1.3", "TLSv1.2")
                     .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                     .clientAuth(ClientAuth.NONE)
@@ -80,6 +80,18 @@ public final class CertificateStore {
         } catch (SSLException | IllegalArgumentException e) {
             throw new PemCredentials.InvalidException("--cert " + certFile + " / --key " + keyFile + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The TLS engine: BoringSSL (netty-tcnative) where its native library loads, which measured
+     * at half the JDK engine's CPU per relayed packet and a third per handshake (README,
+     * "Performance"); else the JDK's. {@code -Dturnctl.tls.engine=jdk} forces the JDK's.
+     */
+    public static SslProvider engine() {
+        if (!"jdk".equals(System.getProperty("turnctl.tls.engine")) && io.netty.handler.ssl.OpenSsl.isAvailable()) {
+            return SslProvider.OPENSSL;
+        }
+        return SslProvider.JDK;
     }
 
     private static FileTime mtime(Path p) {
