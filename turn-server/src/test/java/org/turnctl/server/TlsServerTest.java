@@ -208,4 +208,26 @@ class TlsServerTest {
                 () -> TurnServer.start(new TestServers().config().withTls(tls)));
         assertTrue(e.getMessage().startsWith("--cert " + cert + ": no PEM certificate"), e.getMessage());
     }
+
+    @Test
+    void replacedFilesAreReloadedWithoutASignal() throws Exception {
+        assertEquals(1, CertificateTask.CHECK_SECONDS, "run through surefire, which sets turnctl.certificateCheckSeconds=1");
+        start(false);
+        InetSocketAddress at = server.tlsAddresses().get(0);
+        java.math.BigInteger first = tlsClient(at).serverCertificate().getSerialNumber();
+        // An ACME client writes new files in place; the modification time moves on.
+        Issued renewed = issueLeaf();
+        for (String f : new String[] {"cert.pem", "key.pem"}) {
+            Files.setLastModifiedTime(certDir().resolve(f), java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
+        }
+        SSLContext trust = trusting(ca);
+        assertTrue(Await.until(Duration.ofSeconds(10), () -> {
+            try (TestClient c = TestClient.tls(at, trust)) {
+                return c.serverCertificate().getSerialNumber().equals(renewed.certificate().getSerialNumber());
+            } catch (Exception e) {
+                return false;
+            }
+        }), "the renewed certificate was not picked up");
+        assertNotEquals(first, renewed.certificate().getSerialNumber());
+    }
 }
