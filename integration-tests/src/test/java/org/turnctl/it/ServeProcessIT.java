@@ -2,6 +2,7 @@ package org.turnctl.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramPacket;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.turnctl.server.tls.SelfSignedCertificate;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.Method;
 import org.turnctl.stun.StunMessage;
@@ -135,9 +137,16 @@ class ServeProcessIT {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
+        int tlsPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            tlsPort = s.getLocalPort();
+        }
+        Path certs = dir.resolve("tls");
+        SelfSignedCertificate.write(SelfSignedCertificate.create("127.0.0.1", 30), List.of(), certs);
         Path conf = dir.resolve("turnctl.conf");
         Files.writeString(conf, "[serve]\nlisten = 127.0.0.1:" + port + "\nrealm = hup.test\nuser = alice:pw-a\n"
-                + "metrics-listen = off\nthreads = 1\n");
+                + "metrics-listen = off\nthreads = 1\ncert = " + certs.resolve("cert.pem") + "\nkey = " + certs.resolve("key.pem")
+                + "\ntls-listen = 127.0.0.1:" + tlsPort + "\n");
         Path jar = Path.of(System.getProperty("turnctl.jar", "../cli/target/turnctl.jar"));
         Path log = dir.resolve("serve.log");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
@@ -158,6 +167,10 @@ class ServeProcessIT {
                     .build(), Protection.NONE.withIntegrity(Integrity.longTermKeyMd5("bob", "hup.test", "pw-b")));
             assertEquals(401, ErrorCode.from(bobBefore).orElseThrow().code());
 
+            InetSocketAddress tls = new InetSocketAddress(InetAddress.getLoopbackAddress(), tlsPort);
+            java.math.BigInteger firstSerial = serverSerial(tls);
+            SelfSignedCertificate.Issued renewed = SelfSignedCertificate.create("127.0.0.1", 60);
+            SelfSignedCertificate.write(renewed, List.of(), certs);
             Files.writeString(conf, Files.readString(conf) + "user = bob:pw-b\n");
             Process hup = new ProcessBuilder("kill", "-HUP", String.valueOf(p.pid())).start();
             assertEquals(0, hup.waitFor());
@@ -168,6 +181,11 @@ class ServeProcessIT {
                     .add(new RequestedTransport(17)).add(new Username("bob")).add(new Realm("hup.test")).add(new Nonce(nonce))
                     .build(), Protection.NONE.withIntegrity(Integrity.longTermKeyMd5("bob", "hup.test", "pw-b")));
             assertEquals(MessageClass.SUCCESS_RESPONSE, bobAfter.messageClass(), bobAfter.toString());
+            // The same signal reloaded the certificate (logged just after the users): new handshakes get the renewed one.
+            Await.until(Duration.ofSeconds(10), () -> logContains(log, "tls certificate reloaded (SIGHUP)"));
+            assertTrue(Files.readString(log).contains("tls certificate reloaded (SIGHUP)"), Files.readString(log));
+            assertEquals(renewed.certificate().getSerialNumber(), serverSerial(tls));
+            assertNotEquals(firstSerial, renewed.certificate().getSerialNumber());
         } finally {
             p.destroy();
             assertTrue(p.waitFor(5, TimeUnit.SECONDS));
@@ -188,6 +206,15 @@ class ServeProcessIT {
             return null;
         }
         return StunCodec.decode(Arrays.copyOf(buf, in.getLength()));
+    }
+
+    /** The serial number of the certificate a TLS handshake gets (trusting anything: only the serial matters). */
+    private static java.math.BigInteger serverSerial(InetSocketAddress at) throws Exception {
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, new javax.net.ssl.TrustManager[] {new org.turnctl.probe.check.TlsOptions.RecordingTrustManager()}, null);
+        try (javax.net.ssl.SSLSocket s = org.turnctl.probe.client.TlsConnector.connect(at, "127.0.0.1", 3000, ctx, false)) {
+            return ((java.security.cert.X509Certificate) s.getSession().getPeerCertificates()[0]).getSerialNumber();
+        }
     }
 
     private static boolean logContains(Path log, String text) {

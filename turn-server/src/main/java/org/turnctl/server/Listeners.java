@@ -85,6 +85,31 @@ final class Listeners {
     }
 
     /**
+     * UDP and TCP on one address and port. With port 0 the UDP socket picks the port and TCP must
+     * get the same one; when another process holds that port for TCP (the ephemeral range is
+     * shared), the UDP sockets are closed and another port is tried, a few times.
+     */
+    InetSocketAddress[] bindUdpAndTcp(InetSocketAddress listen, int threads, boolean discovery, Channel[] first,
+            CertificateStore tls, boolean detectTls) throws TurnServer.StartException {
+        for (int attempt = 1;; attempt++) {
+            int before = channels.size();
+            InetSocketAddress udp = bindUdp(listen, threads, discovery, first);
+            try {
+                return new InetSocketAddress[] {udp, bindTcp(udp, tls, detectTls)};
+            } catch (TurnServer.StartException e) {
+                if (listen.getPort() != 0 || attempt == 5) {
+                    throw e;
+                }
+                List<Channel> udpSockets = channels.subList(before, channels.size());
+                for (Channel c : udpSockets) {
+                    c.close().awaitUninterruptibly();
+                }
+                udpSockets.clear();
+            }
+        }
+    }
+
+    /**
      * A TCP listener; with a certificate store and {@code detectTls}, a connection that starts
      * with a TLS ClientHello is served over TLS. TCP never sets SO_REUSEPORT, so a second
      * instance on the same port fails loudly.

@@ -112,9 +112,10 @@ public final class TurnServer implements AutoCloseable {
         try {
             Channel[] first = new Channel[1];
             for (InetSocketAddress listen : config.listen()) {
-                InetSocketAddress at = bound.bindUdp(listen, config.effectiveThreads(), discovery != null, first);
-                udp.add(at);
-                tcp.add(bound.bindTcp(at, certificate, config.tls().onTcpListeners()));
+                InetSocketAddress[] at = bound.bindUdpAndTcp(listen, config.effectiveThreads(), discovery != null, first,
+                        certificate, config.tls().onTcpListeners());
+                udp.add(at[0]);
+                tcp.add(at[1]);
             }
             for (InetSocketAddress at : config.tls().listen()) {
                 tls.add(bound.bindTls(at, certificate));
