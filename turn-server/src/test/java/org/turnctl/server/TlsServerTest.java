@@ -230,19 +230,4 @@ class TlsServerTest {
         }), "the renewed certificate was not picked up");
         assertNotEquals(first, renewed.certificate().getSerialNumber());
     }
-
-    @Test
-    void aHandshakeThatNeverStartsTimesOutAndIsCounted() throws Exception {
-        assertEquals(2000, org.turnctl.server.tls.CertificateStore.HANDSHAKE_TIMEOUT.toMillis(),
-                "run through surefire, which sets turnctl.tlsHandshakeTimeoutMillis=2000");
-        start(false);
-        try (java.net.Socket silent = new java.net.Socket()) {
-            silent.connect(server.tlsAddresses().get(0), 3000);
-            silent.setSoTimeout(5000);
-            // Says nothing: the server gives up on the handshake and closes.
-            assertEquals(-1, silent.getInputStream().read(), "the server closes a connection that never says hello");
-        }
-        assertTrue(Await.until(Duration.ofSeconds(5), () -> metrics.handshakes("tls", "timeout") == 1));
-        assertEquals(0, metrics.handshakes("tls", "failed"));
-    }
 }

@@ -40,8 +40,8 @@ public final class CertificateStore {
             "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
-    /** TLS handshakes that take longer are closed (slowloris on the handshake); tests shorten it. */
-    public static final Duration HANDSHAKE_TIMEOUT = Duration.ofMillis(Long.getLong("turnctl.tlsHandshakeTimeoutMillis", 10_000));
+    /** TLS handshakes that take longer are closed (slowloris on the handshake). */
+    public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     private final Path certFile;
     private final Path keyFile;
