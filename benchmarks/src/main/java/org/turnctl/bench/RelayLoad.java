@@ -1,13 +1,10 @@
 package org.turnctl.bench;
 
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.turnctl.probe.client.IceServerUri;
 import org.turnctl.probe.client.StunClient;
 import org.turnctl.probe.client.TurnClient;
@@ -46,25 +43,7 @@ public final class RelayLoad {
             TurnClient client = new TurnClient(StunClient.open(server.udpAddresses().get(0), IceServerUri.Transport.UDP, 3000), "u", "p");
             client.allocate();
             client.channelBind(0x4000, (InetSocketAddress) peer.getLocalSocketAddress());
-            AtomicLong received = new AtomicLong();
-            AtomicLong lastArrival = new AtomicLong();
-            Thread counter = new Thread(() -> {
-                byte[] buf = new byte[2048];
-                DatagramPacket p = new DatagramPacket(buf, buf.length);
-                while (true) {
-                    try {
-                        peer.receive(p);
-                        received.incrementAndGet();
-                        lastArrival.set(System.nanoTime());
-                    } catch (SocketTimeoutException e) {
-                        if (received.get() > 0) {
-                            return;
-                        }
-                    } catch (Exception e) {
-                        return;
-                    }
-                }
-            });
+            PeerCounter counter = new PeerCounter(peer);
             counter.start();
             byte[] frame = new byte[4 + payload];
             frame[0] = 0x40;
@@ -80,8 +59,8 @@ public final class RelayLoad {
                 }
             }
             counter.join(40_000);
-            double seconds = (lastArrival.get() - start) / 1e9;
-            long got = received.get();
+            double seconds = (counter.lastArrivalNanos() - start) / 1e9;
+            long got = counter.received();
             System.out.printf("metrics %s: sent %d, received %d (%.2f%% loss) in %.2f s: %.0f packets/s, %.1f Mbit/s payload%n",
                     metrics ? "on " : "off", sent, got, 100.0 * (sent - got) / sent, seconds, got / seconds,
                     got * payload * 8 / seconds / 1e6);

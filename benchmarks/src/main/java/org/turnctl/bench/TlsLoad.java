@@ -2,17 +2,14 @@ package org.turnctl.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -127,25 +124,7 @@ public final class TlsLoad {
             TurnClient client = new TurnClient(stun, "u", "p");
             client.allocate();
             client.channelBind(0x4000, (InetSocketAddress) peer.getLocalSocketAddress());
-            AtomicLong received = new AtomicLong();
-            AtomicLong last = new AtomicLong();
-            Thread counter = new Thread(() -> {
-                byte[] buf = new byte[2048];
-                DatagramPacket p = new DatagramPacket(buf, buf.length);
-                while (true) {
-                    try {
-                        peer.receive(p);
-                        received.incrementAndGet();
-                        last.set(System.nanoTime());
-                    } catch (SocketTimeoutException e) {
-                        if (received.get() > 0) {
-                            return;
-                        }
-                    } catch (Exception e) {
-                        return;
-                    }
-                }
-            });
+            PeerCounter counter = new PeerCounter(peer);
             counter.start();
             byte[] data = new byte[payload];
             long cpu0 = serverCpuNanos();
@@ -156,8 +135,8 @@ public final class TlsLoad {
                 client.sendChannelData(0x4000, data);
             }
             counter.join(40_000);
-            double seconds = (last.get() - start) / 1e9;
-            long got = received.get();
+            double seconds = (counter.lastArrivalNanos() - start) / 1e9;
+            long got = counter.received();
             double cpuPer = (serverCpuNanos() - cpu0) / 1e3 / Math.max(1, got);
             if (report) {
                 System.out.printf("engine %s, relay over %s: sent %d, received %d in %.2f s: %.0f packets/s, server CPU %.1f us per packet%n",

@@ -61,7 +61,7 @@ public final class SelfSignedCertificate {
     public static Issued create(String host, int days) {
         KeyPair keys = newKeyPair();
         Instant now = Instant.now();
-        return new Issued(keys, build(host, keys, new X500Name("CN=" + host), keys.getPrivate(), false,
+        return new Issued(keys, buildWithIssuer("CN=" + host, host, keys, new X500Name("CN=" + host), keys.getPrivate(), false,
                 now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(days))));
     }
 
@@ -80,11 +80,6 @@ public final class SelfSignedCertificate {
         X500Name issuerName = X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded());
         return new Issued(keys, buildWithIssuer("CN=" + host, host, keys, issuerName, issuer.keys().getPrivate(), false,
                 notBefore, notAfter));
-    }
-
-    private static X509Certificate build(String host, KeyPair keys, X500Name issuer, PrivateKey signer, boolean ca,
-            Instant notBefore, Instant notAfter) {
-        return buildWithIssuer("CN=" + host, host, keys, issuer, signer, ca, notBefore, notAfter);
     }
 
     private static X509Certificate buildWithIssuer(String subject, String host, KeyPair keys, X500Name issuer,
