@@ -84,6 +84,13 @@ final class ServeCommand implements Callable<Integer> {
                     + "Any port works, 443 included.")
     List<InetSocketAddress> tlsListen = new ArrayList<>();
 
+    @Option(names = "--dtls-listen", paramLabel = "ADDR:PORT", split = ",", converter = Converters.HostPort.class,
+            description = "DTLS listen address (repeatable; RFC 7350). Default with --cert: the --tls-listen addresses, over UDP.")
+    List<InetSocketAddress> dtlsListen = new ArrayList<>();
+
+    @Option(names = "--no-dtls", description = "No DTLS listeners.")
+    boolean noDtls;
+
     @Option(names = "--tls-on-tcp-listeners",
             description = "The --listen TCP ports also accept TLS, told apart by a connection's first byte, so one port "
                     + "(443) serves TURN over TCP and over TLS. Needs --cert.")
@@ -291,7 +298,13 @@ final class ServeCommand implements Callable<Integer> {
         if (certFile != null && at.isEmpty()) {
             at.add(new InetSocketAddress(Converters.ip(hasIpv6() ? "::" : "0.0.0.0"), 5349));
         }
-        return new TlsConfig(certFile, keyFile, at, tlsOnTcpListeners);
+        List<InetSocketAddress> dtls = new ArrayList<>(dtlsListen);
+        if (noDtls) {
+            dtls.clear();
+        } else if (certFile != null && dtls.isEmpty()) {
+            dtls.addAll(at); // the same ports over UDP
+        }
+        return new TlsConfig(certFile, keyFile, at, tlsOnTcpListeners, dtls);
     }
 
     static String why(IOException e) {

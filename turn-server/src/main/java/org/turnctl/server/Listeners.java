@@ -16,6 +16,8 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.turnctl.server.discovery.BehaviorDiscovery;
+import org.turnctl.server.config.TimeSource;
+import org.turnctl.server.inbound.DtlsListenerHandler;
 import org.turnctl.server.inbound.InboundRouter;
 import org.turnctl.server.inbound.TcpConnectionHandler;
 import org.turnctl.server.inbound.UdpListenerHandler;
@@ -127,6 +129,13 @@ final class Listeners {
     InetSocketAddress bindTls(InetSocketAddress at, CertificateStore tls) throws TurnServer.StartException {
         return bindStream(at, "tls", ch -> ch.pipeline().addLast(new IdleStateHandler(TCP_IDLE_SECONDS, 0, 0),
                 TlsDetector.newHandler(tls, ch.alloc()), new TlsHandshakeObserver(metrics)));
+    }
+
+    /** A DTLS listener: one socket, its sessions kept by its {@link DtlsListenerHandler}. */
+    InetSocketAddress bindDtls(InetSocketAddress at, CertificateStore tls, TimeSource clock) throws TurnServer.StartException {
+        Bootstrap b = new Bootstrap().group(group).channel(transports.datagram())
+                .handler(new DtlsListenerHandler(router, tls, metrics, clock));
+        return (InetSocketAddress) await(b.bind(at), "dtls", at).localAddress();
     }
 
     /** The stream pipeline: what {@code front} adds (idle timer, TLS), then framing, then the router. */

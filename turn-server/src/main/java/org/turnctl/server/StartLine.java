@@ -16,12 +16,14 @@ final class StartLine {
     }
 
     static void log(Logger log, Settings settings, RelayAddresses relay, List<InetSocketAddress> udp,
-            List<InetSocketAddress> tcp, List<InetSocketAddress> tls, Transports transports, int threads) {
+            List<InetSocketAddress> tcp, List<InetSocketAddress> tls, List<InetSocketAddress> dtls, Transports transports,
+            int threads) {
         ServerConfig config = settings.config();
         String udpText = String.join(" ", udp.stream().map(Addresses::format).toList());
         String tcpText = String.join(" ", tcp.stream().map(Addresses::format).toList())
                 + (config.tls().onTcpListeners() ? " (+tls)" : "");
-        String tlsText = tls.isEmpty() ? "" : " tls " + String.join(" ", tls.stream().map(Addresses::format).toList());
+        String tlsText = (tls.isEmpty() ? "" : " tls " + String.join(" ", tls.stream().map(Addresses::format).toList()))
+                + (dtls.isEmpty() ? "" : " dtls " + String.join(" ", dtls.stream().map(Addresses::format).toList()));
         log.atInfo().addKeyValue("event", "started").addKeyValue("udp", udpText)
                 .addKeyValue("tcp", tcpText).addKeyValue("tls", tlsText.strip()).addKeyValue("realm", config.realm())
                 .log("turnctl serve: listening udp {} tcp {}{} ({} x{}), relay {} ports {}-{}{}, realm {}, auth {}, "

@@ -56,6 +56,7 @@ public final class TurnServer implements AutoCloseable {
     private final List<InetSocketAddress> udpAddresses;
     private final List<InetSocketAddress> tcpAddresses;
     private final List<InetSocketAddress> tlsAddresses;
+    private final List<InetSocketAddress> dtlsAddresses;
     private final CertificateTask certificates;
     private final List<ScheduledFuture<?>> sweeps = new ArrayList<>();
     private final String transportName;
@@ -71,7 +72,7 @@ public final class TurnServer implements AutoCloseable {
 
     private TurnServer(AtomicReference<Settings> settings, AllocationManager allocations, RequestDispatcher dispatcher,
             EventLoopGroup group, List<Channel> listeners, List<InetSocketAddress> udp, List<InetSocketAddress> tcp,
-            List<InetSocketAddress> tls, CertificateTask certificates, String transportName) {
+            List<InetSocketAddress> tls, List<InetSocketAddress> dtls, CertificateTask certificates, String transportName) {
         this.settings = settings;
         this.allocations = allocations;
         this.dispatcher = dispatcher;
@@ -80,6 +81,7 @@ public final class TurnServer implements AutoCloseable {
         this.udpAddresses = Collections.unmodifiableList(udp);
         this.tcpAddresses = Collections.unmodifiableList(tcp);
         this.tlsAddresses = Collections.unmodifiableList(tls);
+        this.dtlsAddresses = Collections.unmodifiableList(dtls);
         this.certificates = certificates;
         this.transportName = transportName;
     }
@@ -109,6 +111,7 @@ public final class TurnServer implements AutoCloseable {
         List<InetSocketAddress> udp = new ArrayList<>();
         List<InetSocketAddress> tcp = new ArrayList<>();
         List<InetSocketAddress> tls = new ArrayList<>();
+        List<InetSocketAddress> dtls = new ArrayList<>();
         try {
             Channel[] first = new Channel[1];
             for (InetSocketAddress listen : config.listen()) {
@@ -119,6 +122,9 @@ public final class TurnServer implements AutoCloseable {
             }
             for (InetSocketAddress at : config.tls().listen()) {
                 tls.add(bound.bindTls(at, certificate));
+            }
+            for (InetSocketAddress at : config.tls().dtlsListen()) {
+                dtls.add(bound.bindDtls(at, certificate, config.time()));
             }
             if (discovery != null) {
                 bound.bindDiscovery(discovery, udp.get(0), first[0], config.altListen());
@@ -132,10 +138,10 @@ public final class TurnServer implements AutoCloseable {
         }
         CertificateTask certificates = certificate == null ? null
                 : new CertificateTask(certificate, config.time(), metrics, LOG);
-        TurnServer server = new TurnServer(settings, allocations, dispatcher, group, bound.channels(), udp, tcp, tls,
+        TurnServer server = new TurnServer(settings, allocations, dispatcher, group, bound.channels(), udp, tcp, tls, dtls,
                 certificates, transports.name());
         server.startSweeps();
-        StartLine.log(LOG, server.settings.get(), relay, udp, tcp, tls, transports, config.effectiveThreads());
+        StartLine.log(LOG, server.settings.get(), relay, udp, tcp, tls, dtls, transports, config.effectiveThreads());
         if (certificates != null) {
             certificates.start(group.next());
         }
@@ -221,6 +227,11 @@ public final class TurnServer implements AutoCloseable {
 
     public List<InetSocketAddress> tcpAddresses() {
         return tcpAddresses;
+    }
+
+    /** The DTLS listeners (empty without a certificate or with --no-dtls). */
+    public List<InetSocketAddress> dtlsAddresses() {
+        return dtlsAddresses;
     }
 
     /** The TLS listeners (empty without a certificate). */

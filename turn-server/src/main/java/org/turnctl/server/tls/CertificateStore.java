@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLException;
 
 /**
  * The server's TLS certificate and the {@link SslContext} made from it. New connections take
@@ -47,8 +46,9 @@ public final class CertificateStore {
     private final Path keyFile;
     private final AtomicReference<Loaded> current = new AtomicReference<>();
 
-    /** One loaded certificate: the context, what it was made from, and the file times seen. */
-    private record Loaded(SslContext context, PemCredentials credentials, FileTime certTime, FileTime keyTime) {
+    /** One loaded certificate: the TLS and DTLS contexts, what they were made from, and the file times seen. */
+    private record Loaded(SslContext context, javax.net.ssl.SSLContext dtls, PemCredentials credentials, FileTime certTime,
+            FileTime keyTime) {
     }
 
     private CertificateStore(Path certFile, Path keyFile, Loaded first) {
@@ -76,8 +76,8 @@ public final class CertificateStore {
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ALPN_STUN_TURN))
                     .build();
-            return new Loaded(context, credentials, certTime, keyTime);
-        } catch (SSLException | IllegalArgumentException e) {
+            return new Loaded(context, dtlsContext(credentials), credentials, certTime, keyTime);
+        } catch (IllegalArgumentException | java.security.GeneralSecurityException | IOException e) {
             throw new PemCredentials.InvalidException("--cert " + certFile + " / --key " + keyFile + ": " + e.getMessage());
         }
     }
@@ -92,6 +92,34 @@ public final class CertificateStore {
             return SslProvider.OPENSSL;
         }
         return SslProvider.JDK;
+    }
+
+    /** The JDK's DTLS 1.2 engine over the same key and chain (netty-tcnative has no DTLS server). */
+    private static javax.net.ssl.SSLContext dtlsContext(PemCredentials credentials)
+            throws java.security.GeneralSecurityException, IOException {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("turnctl", credentials.key(), new char[0],
+                credentials.chain().toArray(new java.security.cert.Certificate[0]));
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, new char[0]);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("DTLSv1.2");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
+    }
+
+    /** A server DTLS 1.2 engine for one client, with the same cipher suites as TLS, records of at most 1400 bytes. */
+    public javax.net.ssl.SSLEngine newDtlsEngine(java.net.InetSocketAddress client) {
+        javax.net.ssl.SSLEngine e = current.get().dtls().createSSLEngine(client.getHostString(), client.getPort());
+        e.setUseClientMode(false);
+        javax.net.ssl.SSLParameters p = e.getSSLParameters();
+        java.util.Set<String> supported = java.util.Set.of(e.getSupportedCipherSuites());
+        p.setProtocols(new String[] {"DTLSv1.2"});
+        p.setCipherSuites(CIPHERS.stream().filter(supported::contains).toArray(String[]::new));
+        p.setMaximumPacketSize(1400);
+        e.setSSLParameters(p);
+        return e;
     }
 
     private static FileTime mtime(Path p) {
