@@ -54,12 +54,12 @@ class CoturnInteropIT {
         }
         assumeTrue(present, "coturn's turnutils are not installed; .ci/run installs them");
         InetAddress lo = InetAddress.getLoopbackAddress();
-        // TURN over TLS with a lab certificate (uclient does not verify it): a TLS listener, and
-        // TLS detected on the TCP listener.
+        // TURN over TLS and DTLS with a lab certificate (uclient does not verify it): a TLS
+        // listener, TLS detected on the TCP listener, and a DTLS listener.
         certDir = Files.createTempDirectory("turnctl-tls");
         SelfSignedCertificate.write(SelfSignedCertificate.create("127.0.0.1", 1), List.of(), certDir);
         TlsConfig tls = new TlsConfig(certDir.resolve("cert.pem"), certDir.resolve("key.pem"),
-                List.of(new InetSocketAddress(lo, 0)), true);
+                List.of(new InetSocketAddress(lo, 0)), true, List.of(new InetSocketAddress(lo, 0)));
         server = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(lo, 0)), List.of(), Map.of(),
                 49152, 65535, REALM, Map.of(USER, Integrity.longTermKeyMd5(USER, REALM, PASSWORD)), List.of(SECRET),
                 List.of(), List.of(), true, 0, 0, 3600, 600, false, 2, null, TimeSource.SYSTEM).withTls(tls));
@@ -200,6 +200,17 @@ class CoturnInteropIT {
         assertLossless("tls on the tcp port", uclientOn(server.tcpAddresses().get(0).getPort(),
                 with("-S", "-t", "-u", USER, "-w", PASSWORD)));
         assertLossless("tcp on the same port", uclient(with("-t", "-u", USER, "-w", PASSWORD)));
+    }
+
+    /**
+     * DTLS (-S over UDP). uclient picks a protocol context at random per connection, DTLS 1.0
+     * among them, which turnctl refuses (DTLS 1.2 only); an AEAD suite that only DTLS 1.2 has
+     * (-F) keeps every connection on 1.2.
+     */
+    @Test
+    void dtls() throws Exception {
+        assertLossless("dtls (-S)", uclientOn(server.dtlsAddresses().get(0).getPort(),
+                with("-S", "-F", "ECDHE-ECDSA-AES128-GCM-SHA256", "-u", USER, "-w", PASSWORD)));
     }
 
     @Test
