@@ -142,10 +142,6 @@ final class ProbeCommand implements Callable<Integer> {
         try {
             for (String t : targets) {
                 IceServerUri u = IceServerUri.parse(t);
-                if (u.isSecure() && u.transport() == IceServerUri.Transport.UDP) {
-                    throw new UsageException("'" + t + "': DTLS (" + u.scheme() + ":...?transport=udp) is not supported yet; "
-                            + "TLS over TCP is (" + u.scheme() + ":" + u.host() + ":" + u.port() + "?transport=tcp)");
-                }
                 uris.add(u);
             }
             options = options(uris);

@@ -264,7 +264,7 @@ class ProbeIT {
         assertEquals(3, mixed.code(), "unreachable (3) outranks a failed check (1)");
 
         for (String[] bad : List.of(new String[] {"probe", "turn:"}, new String[] {"probe", "turn:h?transport=sctp", "--user", "a", "--password", "b"},
-                new String[] {"probe", good}, new String[] {"probe", "turns:127.0.0.1?transport=udp", "--user", "a", "--password", "b"},
+                new String[] {"probe", good}, new String[] {"probe", "stuns:127.0.0.1?transport=udp", "--user", "a", "--password", "b"},
                 new String[] {"probe", good, "--user", "a", "--password", "b", "--checks", "bogus"},
                 new String[] {"probe", good, "--user", "a", "--password", "b", "--timeout", "soon"})) {
             Cli r = cli(bad);

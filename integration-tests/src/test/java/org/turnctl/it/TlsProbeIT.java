@@ -87,7 +87,7 @@ class TlsProbeIT {
         server = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(lo, 0)), List.of(), Map.of(), 49152, 65535,
                 REALM, Map.of("alice", Integrity.longTermKeyMd5("alice", REALM, "pw")), List.of(), List.of(), List.of(), true,
                 0, 0, 3600, 600, false, 1, null, TimeSource.SYSTEM).withTls(new TlsConfig(certs.resolve("cert.pem"),
-                certs.resolve("key.pem"), List.of(new InetSocketAddress(lo, 0)), false)));
+                certs.resolve("key.pem"), List.of(new InetSocketAddress(lo, 0)), false, List.of(new InetSocketAddress(lo, 0)))));
         return "turns:127.0.0.1:" + server.tlsAddresses().get(0).getPort();
     }
 
@@ -302,5 +302,35 @@ class TlsProbeIT {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    private String dtlsUri() {
+        return "turns:127.0.0.1:" + server.dtlsAddresses().get(0).getPort() + "?transport=udp";
+    }
+
+    @Test
+    void everyCheckPassesOverDtls() throws Exception {
+        serve(goodLeaf(), List.of(intermediate.certificate()));
+        TargetReport r = probe(dtlsUri(), new TlsOptions(rootFile(), false, 14));
+        assertEquals("pass", r.verdict(), r.checks().toString());
+        Map<String, CheckResult> c = byName(r);
+        for (String name : List.of("tls", "binding", "auth", "relay", "success")) {
+            assertEquals(CheckResult.Status.PASS, c.get(name).status(), name + ": " + c.get(name).cause());
+        }
+        assertEquals("DTLSv1.2", r.tls().version());
+        assertTrue(r.tls().verified());
+        assertEquals(2, r.tls().chain().size());
+    }
+
+    @Test
+    void dtlsNamesTheCertificateProblemToo() throws Exception {
+        serve(leaf("turn.example.org", NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(90))),
+                List.of(intermediate.certificate()));
+        assertCause(probe(dtlsUri(), new TlsOptions(rootFile(), false, 14)), "hostname-mismatch", "turn.example.org");
+        String plainUdp = "turns:127.0.0.1:" + server.udpAddresses().get(0).getPort() + "?transport=udp";
+        ProbeOptions quick = new ProbeOptions("alice", "pw", 0, 0, null, 2, 1, 0, 1500, Set.of(), 98, -1, -1, false,
+                new TlsOptions(rootFile(), false, 14));
+        TargetReport noTls = Prober.probe(IceServerUri.parse(plainUdp), quick, n -> { });
+        assertEquals("no-tls", noTls.tls().cause(), noTls.checks().toString());
     }
 }

@@ -3,6 +3,7 @@ package org.turnctl.probe.check;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
+import org.turnctl.probe.client.DtlsTransport;
 import org.turnctl.probe.client.IceServerUri;
 import org.turnctl.probe.client.StunClient;
 import org.turnctl.probe.client.TlsConnector;
@@ -16,6 +17,15 @@ public record Target(IceServerUri uri, InetSocketAddress address, ProbeOptions o
      * tls check verifies it (unless --insecure).
      */
     public StunClient open() throws IOException {
+        if (uri.isSecure() && uri.transport() == IceServerUri.Transport.UDP) {
+            try {
+                // DTLS: the chain is verified by the context; the host name was checked by the tls check.
+                return StunClient.over(DtlsTransport.connect(address, uri.host(), options.timeoutMs(),
+                        tlsOptions().dtlsContext()), address, options.timeoutMs());
+            } catch (GeneralSecurityException e) {
+                throw new IOException("DTLS: " + e.getMessage(), e);
+            }
+        }
         if (uri.isSecure()) {
             try {
                 return StunClient.over(TlsConnector.connect(address, uri.host(), options.timeoutMs(),

@@ -17,6 +17,7 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.turnctl.probe.client.DtlsTransport;
 import org.turnctl.probe.client.IceServerUri;
 import org.turnctl.probe.client.StunClient;
 import org.turnctl.probe.client.TlsConnector;
@@ -48,11 +49,24 @@ public final class TlsCheck {
         TlsOptions tls = target.tlsOptions();
         TlsOptions.RecordingTrustManager recorder = new TlsOptions.RecordingTrustManager();
         long t0 = System.nanoTime();
-        SSLSocket socket;
+        boolean dtls = target.uri().transport() == IceServerUri.Transport.UDP;
+        SSLSocket socket = null;
+        DtlsTransport datagrams = null;
         try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
+            SSLContext ctx = SSLContext.getInstance(dtls ? "DTLSv1.2" : "TLS");
             ctx.init(null, new TrustManager[] {recorder}, null);
-            socket = TlsConnector.connect(target.address(), target.uri().host(), target.options().timeoutMs(), ctx, false);
+            if (dtls) {
+                datagrams = DtlsTransport.connect(target.address(), target.uri().host(), target.options().timeoutMs(), ctx);
+            } else {
+                socket = TlsConnector.connect(target.address(), target.uri().host(), target.options().timeoutMs(), ctx, false);
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            if (dtls && answersPlainStun(target)) {
+                return noTls(ms);
+            }
+            return new Outcome(new CheckResult("tls", CheckResult.Status.FAIL, Causes.words(e, target.options()), ms, Map.of()),
+                    null);
         } catch (SSLException e) {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             return handshakeFailed(target, e, ms);
@@ -65,8 +79,8 @@ public final class TlsCheck {
                     Map.of()), null);
         }
         long handshakeMs = (System.nanoTime() - t0) / 1_000_000;
-        try (socket) {
-            SSLSession session = socket.getSession();
+        try (java.io.Closeable connection = dtls ? datagrams : socket) {
+            SSLSession session = dtls ? datagrams.session() : socket.getSession();
             X509Certificate[] chain = recorder.chain();
             Instant now = Instant.now();
             long daysLeft = Math.floorDiv(Duration.between(now, chain[0].getNotAfter().toInstant()).getSeconds(), 86_400);
@@ -87,7 +101,7 @@ public final class TlsCheck {
                 infos.add(new TlsReport.CertificateInfo(c.getSubjectX500Principal().getName(), c.getIssuerX500Principal().getName(),
                         CertificateDiagnosis.sans(c), c.getNotAfter().toInstant().toString()));
             }
-            String alpn = socket.getApplicationProtocol();
+            String alpn = dtls ? "" : socket.getApplicationProtocol();
             TlsReport report = new TlsReport(session.getProtocol(), session.getCipherSuite(), alpn == null ? "" : alpn,
                     handshakeMs, verified, finding.cause(), infos, daysLeft);
             Map<String, Object> d = details(report);
@@ -129,9 +143,7 @@ public final class TlsCheck {
      */
     private static Outcome handshakeFailed(Target target, SSLException e, long ms) {
         if (answersPlainStun(target)) {
-            return new Outcome(new CheckResult("tls", CheckResult.Status.FAIL, "no-tls: the server answers plain STUN on this "
-                    + "port, not TLS (use turn:...?transport=tcp, or point turns: at the TLS port)", ms,
-                    Map.of("cause", "no-tls")), new TlsReport("", "", "", ms, false, "no-tls", List.of(), null));
+            return noTls(ms);
         }
         Matcher m = ALERT.matcher(String.valueOf(e.getMessage()));
         String alert = m.find() ? m.group(1) : null;
@@ -146,8 +158,14 @@ public final class TlsCheck {
                 new TlsReport("", "", "", ms, false, "handshake-failed", List.of(), null));
     }
 
+    private static Outcome noTls(long ms) {
+        return new Outcome(new CheckResult("tls", CheckResult.Status.FAIL, "no-tls: the server answers plain STUN on this "
+                + "port, not TLS (use turn:...?transport=tcp|udp, or point turns: at the TLS/DTLS port)", ms,
+                Map.of("cause", "no-tls")), new TlsReport("", "", "", ms, false, "no-tls", List.of(), null));
+    }
+
     private static boolean answersPlainStun(Target target) {
-        try (StunClient plain = StunClient.open(target.address(), IceServerUri.Transport.TCP,
+        try (StunClient plain = StunClient.open(target.address(), target.uri().transport(),
                 Math.min(2000, target.options().timeoutMs()))) {
             StunMessage r = plain.transact(StunMessage.builder(Method.BINDING, MessageClass.REQUEST).build(), Protection.NONE);
             return r.messageClass() == MessageClass.SUCCESS_RESPONSE;

@@ -52,19 +52,31 @@ public record TlsOptions(Path caFile, boolean insecure, int minCertDays) {
 
     private static final java.util.concurrent.ConcurrentHashMap<TlsOptions, SSLContext> CONTEXTS =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.ConcurrentHashMap<TlsOptions, SSLContext> DTLS_CONTEXTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * The context the other checks connect with: verifying (or, with --insecure, trusting
      * anything). Made once per options: a success run opens many connections.
      */
     public SSLContext context() throws IOException, GeneralSecurityException {
-        SSLContext cached = CONTEXTS.get(this);
+        return context("TLS");
+    }
+
+    /** The same for DTLS (turns:...?transport=udp). */
+    public SSLContext dtlsContext() throws IOException, GeneralSecurityException {
+        return context("DTLSv1.2");
+    }
+
+    private SSLContext context(String protocol) throws IOException, GeneralSecurityException {
+        String key = protocol;
+        SSLContext cached = (protocol.equals("TLS") ? CONTEXTS : DTLS_CONTEXTS).get(this);
         if (cached != null) {
             return cached;
         }
-        SSLContext ctx = SSLContext.getInstance("TLS");
+        SSLContext ctx = SSLContext.getInstance(key);
         ctx.init(null, new TrustManager[] {insecure ? new RecordingTrustManager() : trustManager()}, null);
-        CONTEXTS.putIfAbsent(this, ctx);
+        (protocol.equals("TLS") ? CONTEXTS : DTLS_CONTEXTS).putIfAbsent(this, ctx);
         return ctx;
     }
 

@@ -31,6 +31,7 @@ public final class StunClient implements Closeable {
 
     private final DatagramSocket udp;
     private final Socket tcp;
+    private DtlsTransport dtls;
     private final DataInputStream tcpIn;
     private final InetSocketAddress server;
     private final long timeoutMs;
@@ -77,6 +78,13 @@ public final class StunClient implements Closeable {
         return new StunClient(null, connected, server, timeoutMs);
     }
 
+    /** A client inside DTLS (turns:...?transport=udp): retransmits as over UDP; closing it sends close_notify. */
+    public static StunClient over(DtlsTransport dtls, InetSocketAddress server, long timeoutMs) throws IOException {
+        StunClient c = new StunClient(null, null, server, timeoutMs);
+        c.dtls = dtls;
+        return c;
+    }
+
     public InetSocketAddress server() {
         return server;
     }
@@ -86,6 +94,9 @@ public final class StunClient implements Closeable {
     }
 
     public InetSocketAddress localAddress() {
+        if (dtls != null) {
+            return dtls.localAddress();
+        }
         return (InetSocketAddress) (udp != null ? udp.getLocalSocketAddress() : tcp.getLocalSocketAddress());
     }
 
@@ -113,13 +124,14 @@ public final class StunClient implements Closeable {
                 throw new StunTimeoutException("no response to " + request.type() + " within " + timeoutMs + " ms"
                         + (sends > 1 ? " (" + sends + " transmissions)" : ""));
             }
-            if (sends == 0 || (udp != null && now - nextSend >= 0)) {
+            boolean datagrams = udp != null || dtls != null;
+            if (sends == 0 || (datagrams && now - nextSend >= 0)) {
                 send(bytes);
                 sends++;
                 nextSend = now + rto * 1_000_000;
                 rto *= 2;
             }
-            long waitUntil = udp != null ? Math.min(nextSend, deadline) : deadline;
+            long waitUntil = datagrams ? Math.min(nextSend, deadline) : deadline;
             Inbound in = read(Math.max(1, (waitUntil - System.nanoTime()) / 1_000_000));
             if (in == null) {
                 continue;
@@ -170,7 +182,9 @@ public final class StunClient implements Closeable {
     }
 
     private void send(byte[] bytes) throws IOException {
-        if (udp != null) {
+        if (dtls != null) {
+            dtls.send(bytes);
+        } else if (udp != null) {
             udp.send(new DatagramPacket(bytes, bytes.length, server));
         } else {
             OutputStream out = tcp.getOutputStream();
@@ -183,7 +197,12 @@ public final class StunClient implements Closeable {
     private Inbound read(long timeoutMs) throws IOException {
         try {
             byte[] frame;
-            if (udp != null) {
+            if (dtls != null) {
+                frame = dtls.receive(Math.max(1, timeoutMs));
+                if (frame == null) {
+                    return null;
+                }
+            } else if (udp != null) {
                 udp.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutMs)));
                 DatagramPacket p = new DatagramPacket(buffer, buffer.length);
                 udp.receive(p);
@@ -233,6 +252,9 @@ public final class StunClient implements Closeable {
 
     @Override
     public void close() throws IOException {
+        if (dtls != null) {
+            dtls.close();
+        }
         if (udp != null) {
             udp.close();
         }
