@@ -48,6 +48,35 @@ final class DtlsClient implements AutoCloseable {
         return Arrays.copyOfRange(net.array(), 0, net.limit());
     }
 
+    /**
+     * Half a handshake: the first ClientHello, the server's HelloVerifyRequest, the ClientHello
+     * with the cookie; returns whether the server answered that (it kept a session) within the
+     * timeout. The client then goes silent.
+     */
+    boolean halfOpen(int timeoutMs) throws Exception {
+        engine.beginHandshake();
+        ByteBuffer net = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        ByteBuffer app = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+        engine.wrap(EMPTY, net);
+        net.flip();
+        send(net);
+        socket.setSoTimeout(timeoutMs);
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        socket.receive(p); // the HelloVerifyRequest
+        engine.unwrap(ByteBuffer.wrap(buf, 0, p.getLength()), app);
+        runTasks();
+        net.clear();
+        engine.wrap(EMPTY, net);
+        net.flip();
+        send(net);
+        try {
+            socket.receive(new DatagramPacket(buf, buf.length)); // ServerHello, when a session was kept
+            return true;
+        } catch (SocketTimeoutException refused) {
+            return false;
+        }
+    }
+
     void handshake(long timeoutMs) throws Exception {
         engine.beginHandshake();
         long deadline = System.nanoTime() + timeoutMs * 1_000_000;

@@ -29,6 +29,7 @@ class DtlsServerTest {
     Path dir;
 
     private final CountingMetrics metrics = new CountingMetrics();
+    private final TestServers recipe = new TestServers();
     private TurnServer server;
 
     @AfterEach
@@ -41,7 +42,7 @@ class DtlsServerTest {
     private InetSocketAddress start() throws Exception {
         SelfSignedCertificate.write(SelfSignedCertificate.create("127.0.0.1", 30), List.of(), dir);
         InetSocketAddress lo = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        server = TurnServer.start(new TestServers().config().withTls(new TlsConfig(dir.resolve("cert.pem"), dir.resolve("key.pem"),
+        server = TurnServer.start(recipe.config().withTls(new TlsConfig(dir.resolve("cert.pem"), dir.resolve("key.pem"),
                 List.of(lo), false, List.of(lo))), metrics);
         return server.dtlsAddresses().get(0);
     }
@@ -106,5 +107,37 @@ class DtlsServerTest {
         byte[] answer = c.receiveMessage(3000);
         assertNotNull(answer, "no answer to " + m.type());
         return StunCodec.decode(answer);
+    }
+
+    @Test
+    void aHalfOpenFloodIsCappedAndRecovers() throws Exception {
+        int cap = org.turnctl.server.inbound.DtlsListenerHandler.MAX_HALF_OPEN;
+        assertEquals(20, cap, "run through surefire, which sets turnctl.dtlsMaxHalfOpen=20");
+        InetSocketAddress at = start();
+        java.util.List<DtlsClient> flood = new java.util.ArrayList<>();
+        try {
+            int kept = 0;
+            for (int i = 0; i < cap + 5; i++) {
+                DtlsClient c = new DtlsClient(at);
+                flood.add(c);
+                if (c.halfOpen(i < cap ? 2000 : 300)) {
+                    kept++;
+                }
+            }
+            assertEquals(cap, kept, "no more than the cap of half-open sessions");
+            try (DtlsClient blocked = new DtlsClient(at)) {
+                assertTrue(!blocked.halfOpen(300), "a new client waits while the cap is full");
+            }
+            // The half-open ones time out (3 s in the suite; the server's clock is the test's) and a
+            // real client gets through again.
+            recipe.time.advanceSeconds(4);
+            assertTrue(Await.until(Duration.ofSeconds(10), () -> metrics.handshakes("dtls", "timeout") >= cap));
+            try (DtlsClient c = new DtlsClient(at)) {
+                c.handshake(5000);
+            }
+            assertTrue(Await.until(Duration.ofSeconds(2), () -> metrics.handshakes("dtls", "ok") == 1));
+        } finally {
+            flood.forEach(DtlsClient::close);
+        }
     }
 }

@@ -46,7 +46,8 @@ import org.turnctl.stun.codec.Demux;
 public final class DtlsListenerHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     /** Sessions whose handshake has not finished, at most. */
     public static final int MAX_HALF_OPEN = Integer.getInteger("turnctl.dtlsMaxHalfOpen", 1000);
-    static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+    /** A DTLS handshake must finish within this (tests shorten it). */
+    public static final long HANDSHAKE_TIMEOUT_MS = Long.getLong("turnctl.dtlsHandshakeTimeoutMillis", 10_000);
     /** A finished session without an allocation that says nothing this long is dropped (as TCP's idle close). */
     static final long IDLE_MS = 60_000;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
