@@ -21,13 +21,13 @@ import org.turnctl.server.net.Addresses;
  * TLS, an SslHandler decrypts in front of the framer). Each frame goes to the {@link InboundRouter}. At most one
  * allocation per connection; closing the connection deletes it (RFC 8656 section 3.1).
  */
-public final class TcpConnectionHandler extends ChannelInboundHandlerAdapter implements Origin, AllocationSlot {
+public final class TcpConnectionHandler extends ChannelInboundHandlerAdapter implements Origin {
     private final InboundRouter router;
     private Channel channel;
     private InetSocketAddress client;
     private FiveTuple fiveTuple;
     private ClientSink sink;
-    private Allocation allocation;
+    private final ConnectionSlot slot = new ConnectionSlot(() -> channel == null || !channel.isActive());
     private boolean pendingFlush;
 
     public TcpConnectionHandler(InboundRouter router) {
@@ -49,7 +49,7 @@ public final class TcpConnectionHandler extends ChannelInboundHandlerAdapter imp
             return;
         }
         try {
-            pendingFlush |= router.route(frame, client, allocation, this) != null;
+            pendingFlush |= router.route(frame, client, slot.get(), this) != null;
         } finally {
             frame.release();
         }
@@ -57,7 +57,7 @@ public final class TcpConnectionHandler extends ChannelInboundHandlerAdapter imp
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-        Allocation a = allocation;
+        Allocation a = slot.get();
         if (pendingFlush && a != null) {
             a.relayChannel().flush();
         }
@@ -67,7 +67,7 @@ public final class TcpConnectionHandler extends ChannelInboundHandlerAdapter imp
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        Allocation a = allocation;
+        Allocation a = slot.get();
         if (a != null) {
             a.delete("connection-closed");
         }
@@ -79,7 +79,7 @@ public final class TcpConnectionHandler extends ChannelInboundHandlerAdapter imp
         if (evt instanceof IdleStateEvent) {
             // A connection that holds no allocation may not sit idle (slowloris); one with an
             // allocation lives as long as the allocation does.
-            if (allocation == null) {
+            if (slot.get() == null) {
                 ctx.close();
             }
             return;
@@ -115,7 +115,7 @@ public final class TcpConnectionHandler extends ChannelInboundHandlerAdapter imp
 
     @Override
     public AllocationSlot slot(InetSocketAddress client) {
-        return this;
+        return slot;
     }
 
     @Override
@@ -131,26 +131,5 @@ public final class TcpConnectionHandler extends ChannelInboundHandlerAdapter imp
     @Override
     public boolean relays() {
         return true;
-    }
-
-    @Override
-    public Allocation get() {
-        return allocation;
-    }
-
-    @Override
-    public void set(Allocation a) {
-        allocation = a;
-        if (channel == null || !channel.isActive()) {
-            // The connection closed while the relay socket was being bound.
-            a.delete("connection-closed");
-        }
-    }
-
-    @Override
-    public void clear(Allocation a) {
-        if (allocation == a) {
-            allocation = null;
-        }
     }
 }
