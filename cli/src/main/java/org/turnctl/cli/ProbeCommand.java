@@ -78,8 +78,13 @@ final class ProbeCommand implements Callable<Integer> {
             description = "Pause between attempt starts and relay packets (default ${DEFAULT-VALUE}).")
     Duration interval;
 
+    @Option(names = "--echoes", defaultValue = "20", paramLabel = "N",
+            description = "Echoes measured per success-run attempt once it is connected: RTT, loss and jitter come "
+                    + "from these (default ${DEFAULT-VALUE}).")
+    int echoes;
+
     @Option(names = "--timeout", defaultValue = "5s", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
-            description = "Per STUN transaction, retransmissions included (default ${DEFAULT-VALUE}).")
+            description = "Per STUN transaction and per relay connectivity check, retransmissions included (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Option(names = "--checks", split = ",", paramLabel = "LIST",
@@ -251,6 +256,9 @@ final class ProbeCommand implements Callable<Integer> {
         if (count < 1 || concurrency < 1) {
             throw new UsageException("--count and --concurrency must be at least 1");
         }
+        if (echoes < 1 || echoes > 100_000) {
+            throw new UsageException("--echoes must be 1-100000");
+        }
         if (minSuccess < 0 || minSuccess > 100) {
             throw new UsageException("--min-success must be 0-100");
         }
@@ -278,7 +286,7 @@ final class ProbeCommand implements Callable<Integer> {
         }
         return new ProbeOptions(username, pass, expiry, ttl, realm, count, concurrency, interval.toMillis(),
                 timeout.toMillis(), Set.copyOf(wanted), minSuccess, maxRtt, maxLoss, ice,
-                new TlsOptions(caFile, insecure, minCertDays));
+                new TlsOptions(caFile, insecure, minCertDays), echoes);
     }
 
     /** isatty(2) without native code: on Linux, fd 2 links to a /dev/pts or /dev/tty device. */

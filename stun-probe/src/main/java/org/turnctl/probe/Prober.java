@@ -28,6 +28,7 @@ public final class Prober {
     }
 
     public static TargetReport probe(IceServerUri uri, ProbeOptions o, IntConsumer progress) throws InterruptedException {
+        org.turnctl.probe.client.Warmup.once(); // no figure may include the JVM loading its classes
         List<CheckResult> checks = new ArrayList<>();
         InetAddress ip;
         try {
@@ -181,13 +182,17 @@ public final class Prober {
         d.put("rttP99Ms", s.rttP99());
         d.put("firstPacketP50Ms", s.firstPacketP50());
         d.put("lossPct", s.lossPct());
+        d.put("echoesSent", s.echoesSent());
+        d.put("echoesLost", s.echoesLost());
+        d.put("firstPacketRetransmissions", s.firstPacketRetransmissions());
         d.put("jitterMs", s.jitterMs());
         if (!s.failures().isEmpty()) {
             d.put("failures", s.failures().toString());
         }
         String summary = s.succeeded() + "/" + s.attempts() + " connected (" + s.ratePct() + "%)"
                 + (s.failures().isEmpty() ? "" : ", failures " + s.failures())
-                + (Double.isNaN(s.rttP50()) ? "" : ", RTT p50 " + s.rttP50() + " ms");
+                + (Double.isNaN(s.rttP50()) ? "" : ", RTT p50 " + s.rttP50() + " ms")
+                + (s.echoesSent() == 0 ? "" : ", echo loss " + s.lossPct() + "% (" + s.echoesLost() + " of " + s.echoesSent() + ")");
         if (!thresholds.isEmpty()) {
             return new CheckResult("success", CheckResult.Status.FAIL, String.join("; ", thresholds) + " (" + summary + ")", ms, d);
         }

@@ -1,8 +1,12 @@
 package org.turnctl.probe.check;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.turnctl.probe.client.StunClient;
+import org.turnctl.probe.stats.Stats;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.Method;
 import org.turnctl.stun.StunMessage;
@@ -10,8 +14,15 @@ import org.turnctl.stun.attr.OtherAddress;
 import org.turnctl.stun.attr.XorMappedAddress;
 import org.turnctl.stun.codec.Protection;
 
-/** {@code binding}: one Binding transaction over the URI's transport: RTT and mapped address. */
+/**
+ * {@code binding}: Binding transactions over the URI's transport: the mapped address, and the
+ * RTT as the median (and minimum) of {@link #TIMED_EXCHANGES} exchanges. The first exchange is
+ * not timed: it loads and warms the client's code path and the server's, and a cold JVM on
+ * either end would otherwise read as hundreds of milliseconds of network. Exchanges that needed a
+ * retransmission have an ambiguous RTT (RFC 6298, Karn) and count only if every exchange did.
+ */
 public final class BindingCheck {
+    static final int TIMED_EXCHANGES = 5;
 
     /** The result, and whether the target answered at all (false: unreachable). */
     public record Outcome(CheckResult result, boolean reachable, StunMessage response) {
@@ -24,9 +35,24 @@ public final class BindingCheck {
         long t0 = System.nanoTime();
         Map<String, Object> d = new LinkedHashMap<>();
         try (StunClient c = target.open()) {
-            StunMessage r = c.transact(StunMessage.builder(Method.BINDING, MessageClass.REQUEST).build(), Protection.FINGERPRINT);
+            StunMessage r = binding(c);
+            if (r.messageClass() == MessageClass.SUCCESS_RESPONSE) {
+                List<Double> clean = new ArrayList<>();
+                List<Double> all = new ArrayList<>();
+                for (int i = 0; i < TIMED_EXCHANGES; i++) {
+                    r = binding(c);
+                    all.add(c.lastRttMicros() / 1000.0);
+                    if (!c.lastRetransmitted()) {
+                        clean.add(c.lastRttMicros() / 1000.0);
+                    }
+                }
+                List<Double> rtts = clean.isEmpty() ? all : clean;
+                d.put("rttMs", Stats.round(Stats.percentile(rtts, 50)));
+                d.put("rttMinMs", Stats.round(Collections.min(rtts)));
+                d.put("exchanges", TIMED_EXCHANGES);
+                d.put("retransmitted", TIMED_EXCHANGES - clean.size());
+            }
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            d.put("rttMs", c.lastRttMicros() / 1000.0);
             if (r.messageClass() != MessageClass.SUCCESS_RESPONSE) {
                 return new Outcome(new CheckResult("binding", CheckResult.Status.FAIL,
                         "Binding answered with an error response", ms, d), true, r);
@@ -50,6 +76,10 @@ public final class BindingCheck {
             return new Outcome(new CheckResult("binding", CheckResult.Status.FAIL, Causes.words(e, target.options()), ms, d),
                     !unreachable, null);
         }
+    }
+
+    private static StunMessage binding(StunClient c) throws java.io.IOException, org.turnctl.stun.StunDecodeException {
+        return c.transact(StunMessage.builder(Method.BINDING, MessageClass.REQUEST).build(), Protection.FINGERPRINT);
     }
 
     public static String format(java.net.InetSocketAddress a) {

@@ -13,17 +13,31 @@ import java.util.Set;
  * @param maxRttMs     --max-rtt (compared with the success run's p90 RTT), or -1
  * @param maxLossPct   --max-loss, or -1
  * @param tls          how turns:/stuns: certificates are judged
+ * @param echoes       --echoes: measured echoes per success-run attempt, after its connection is up
  */
 public record ProbeOptions(String username, String password, long secretExpiry, long secretTtl, String expectedRealm,
         int count, int concurrency, long intervalMs, long timeoutMs, Set<String> checks, double minSuccessPct,
-        double maxRttMs, double maxLossPct, boolean ice, TlsOptions tls) {
+        double maxRttMs, double maxLossPct, boolean ice, TlsOptions tls, int echoes) {
 
     public static final Set<String> ALL = Set.of("tls", "binding", "nat", "auth", "relay", "success", "ice");
+    /** At least this many echoes per attempt: fewer say little about loss or jitter. */
+    public static final int DEFAULT_ECHOES = 20;
 
     public ProbeOptions {
         if (tls == null) {
             tls = TlsOptions.DEFAULT;
         }
+        if (echoes < 1) {
+            throw new IllegalArgumentException("echoes must be at least 1");
+        }
+    }
+
+    /** With the default number of echoes. */
+    public ProbeOptions(String username, String password, long secretExpiry, long secretTtl, String expectedRealm,
+            int count, int concurrency, long intervalMs, long timeoutMs, Set<String> checks, double minSuccessPct,
+            double maxRttMs, double maxLossPct, boolean ice, TlsOptions tls) {
+        this(username, password, secretExpiry, secretTtl, expectedRealm, count, concurrency, intervalMs, timeoutMs, checks,
+                minSuccessPct, maxRttMs, maxLossPct, ice, tls, DEFAULT_ECHOES);
     }
 
     /** With the default TLS judgement. */

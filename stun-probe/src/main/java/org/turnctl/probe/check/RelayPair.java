@@ -2,22 +2,30 @@ package org.turnctl.probe.check;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.turnctl.probe.client.Inbound;
+import org.turnctl.probe.client.StunClient;
 import org.turnctl.probe.client.TurnClient;
 import org.turnctl.probe.client.TurnErrorException;
 import org.turnctl.stun.StunDecodeException;
 
 /**
  * Two allocations on the target that talk to each other, relay to relay: what a call between two
- * users who both need the relay looks like. Both are released on close.
+ * users who both need the relay looks like. A gets a packet through with {@link #connect} and
+ * then measures a stream with {@link #echoes}; B's end is a {@link Reflector}. Both allocations
+ * are released on close.
  */
 public final class RelayPair implements Closeable {
     public static final int CHANNEL = 0x4000;
 
     private final TurnClient a;
     private final TurnClient b;
+    /** The longest wait between check transmissions: a long --timeout keeps trying every 3 s, not ever more rarely. */
+    private static final long MAX_RTO_MS = 3000;
+
     private boolean channels;
+    private Reflector reflector;
 
     private RelayPair(TurnClient a, TurnClient b) {
         this.a = a;
@@ -54,35 +62,144 @@ public final class RelayPair implements Closeable {
 
     /** Binds channel 0x4000 both ways; echoes then go as ChannelData. */
     public void bindChannels() throws IOException, StunDecodeException, TurnErrorException {
+        stopReflector(); // B's client is about to run a transaction: the reflector must let go of it
         a.channelBind(CHANNEL, b.relayed());
         b.channelBind(CHANNEL, a.relayed());
         channels = true;
     }
 
-    /** Measurements of one echo: -1 where nothing arrived. */
-    public record Echo(double oneWayArrivalMs, double rttMs) {
-        public boolean delivered() {
-            return rttMs >= 0;
+    /**
+     * The outcome of {@link #connect}.
+     *
+     * @param connected         the check came back
+     * @param transmissions     how many times A sent the check
+     * @param firstArrivalNanos when the first check reached B ({@link System#nanoTime()}), 0 if none did
+     * @param retransmissions   transmissions lost before the first one reached B
+     * @param rttMs             round trip of the transmission that was answered, -1 if none was
+     */
+    public record Connection(boolean connected, int transmissions, long firstArrivalNanos, int retransmissions, double rttMs) {
+    }
+
+    /** The measured stream: echoes sent, lost (or later than the bound), and RTTs in sequence order. */
+    public record Echoes(int sent, int lost, List<Double> rttsMs) {
+    }
+
+    /**
+     * Gets one packet through, A to B and back, as an ICE connectivity check does (RFC 8445
+     * section 14.3, with RFC 8489 section 6.2.1's pacing): retransmitted from an RTO of 500 ms,
+     * doubling, until it is answered or {@code timeoutMs} has passed. B answers every
+     * transmission it receives, so one lost datagram costs one RTO, not the connection.
+     */
+    public Connection connect(long seq, long timeoutMs) throws IOException {
+        Reflector r = reflector();
+        List<Long> sentAt = new ArrayList<>();
+        long start = System.nanoTime();
+        long deadline = start + timeoutMs * 1_000_000;
+        long rto = StunClient.INITIAL_RTO_MS;
+        long nextSend = start;
+        while (true) {
+            long now = System.nanoTime();
+            if (now - deadline >= 0) {
+                int first = r.firstCheckTransmission();
+                return new Connection(false, sentAt.size(), r.firstCheckNanos(), first < 0 ? sentAt.size() : first - 1, -1);
+            }
+            if (now - nextSend >= 0) {
+                byte[] check = ProbeDatagram.encode(ProbeDatagram.CHECK, seq, sentAt.size() + 1);
+                sentAt.add(System.nanoTime());
+                sendTo(a, b, check);
+                nextSend = now + rto * 1_000_000;
+                rto = Math.min(rto * 2, MAX_RTO_MS);
+            }
+            Inbound in = a.receive(Math.max(1, (Math.min(nextSend, deadline) - System.nanoTime()) / 1_000_000));
+            ProbeDatagram.Parsed d = ProbeDatagram.parse(TurnClient.payload(in));
+            if (d != null && d.kind() == ProbeDatagram.CHECK && d.seq() == seq
+                    && d.transmission() >= 1 && d.transmission() <= sentAt.size()) {
+                double rtt = (in.arrivedNanos() - sentAt.get(d.transmission() - 1)) / 1e6;
+                return new Connection(true, sentAt.size(), r.firstCheckNanos(), r.firstCheckTransmission() - 1, rtt);
+            }
+            failIfReflectorFailed(r);
         }
     }
 
     /**
-     * A sends a numbered datagram to B's relay; B sends it back to A's relay. Returns when it is
-     * back, or after {@code timeoutMs} for each leg. Late or foreign datagrams are skipped.
+     * After {@link #connect}: {@code count} echoes from A, one every {@code intervalMs} (a media
+     * stream's pacing; 0 sends them back to back), each reflected by B. An echo not back within
+     * {@code lateMs} of its sending is lost, as a media packet that late is. Each RTT is the
+     * time from A's send to the arrival back at A: four crossings of the network, twice through
+     * the relay.
      */
-    public Echo echo(long seq, long timeoutMs) throws IOException {
-        byte[] payload = ByteBuffer.allocate(24).putLong(seq).putLong(System.nanoTime()).putLong(0x7475726e63746cL).array();
-        long t0 = System.nanoTime();
-        sendTo(a, b, payload);
-        if (!await(b, seq, timeoutMs)) {
-            return new Echo(-1, -1);
+    public Echoes echoes(int count, long intervalMs, long lateMs) throws IOException {
+        Reflector r = reflector();
+        long[] sentAt = new long[count];
+        double[] rtt = new double[count];
+        java.util.Arrays.fill(rtt, -1);
+        int sent = 0;
+        int back = 0;
+        long next = System.nanoTime();
+        long end = Long.MAX_VALUE;
+        while (true) {
+            long now = System.nanoTime();
+            if (sent < count && now - next >= 0) {
+                byte[] echo = ProbeDatagram.encode(ProbeDatagram.ECHO, sent, 0);
+                sentAt[sent] = System.nanoTime();
+                sendTo(a, b, echo);
+                sent++;
+                next += intervalMs * 1_000_000;
+                if (sent == count) {
+                    end = sentAt[sent - 1] + lateMs * 1_000_000;
+                }
+                continue;
+            }
+            if (sent == count && (back == count || now - end >= 0)) {
+                break;
+            }
+            long until = sent < count ? next : end;
+            Inbound in = a.receive(Math.max(1, (until - now) / 1_000_000));
+            ProbeDatagram.Parsed d = ProbeDatagram.parse(TurnClient.payload(in));
+            if (d != null && d.kind() == ProbeDatagram.ECHO && d.seq() >= 0 && d.seq() < sent && rtt[(int) d.seq()] < 0) {
+                long took = in.arrivedNanos() - sentAt[(int) d.seq()];
+                if (took <= lateMs * 1_000_000) {
+                    rtt[(int) d.seq()] = took / 1e6;
+                    back++;
+                }
+            }
+            failIfReflectorFailed(r);
         }
-        double arrival = (System.nanoTime() - t0) / 1e6;
-        sendTo(b, a, payload);
-        if (!await(a, seq, timeoutMs)) {
-            return new Echo(arrival, -1);
+        List<Double> rtts = new ArrayList<>(back);
+        for (double x : rtt) {
+            if (x >= 0) {
+                rtts.add(x);
+            }
         }
-        return new Echo(arrival, (System.nanoTime() - t0) / 1e6);
+        return new Echoes(count, count - back, rtts);
+    }
+
+    /**
+     * How late an echo may come back and still count: a second, or five times the connection's
+     * round trip on a slow path, but never more than the transaction timeout.
+     */
+    public static long lateBoundMs(Connection c, long timeoutMs) {
+        return Math.min(timeoutMs, Math.max(1000, (long) Math.ceil(5 * c.rttMs())));
+    }
+
+    private Reflector reflector() {
+        if (reflector == null) {
+            reflector = new Reflector(b, a.relayed(), channels ? CHANNEL : 0);
+        }
+        return reflector;
+    }
+
+    private static void failIfReflectorFailed(Reflector r) throws IOException {
+        if (r.failure() != null) {
+            throw r.failure();
+        }
+    }
+
+    private void stopReflector() {
+        if (reflector != null) {
+            reflector.close();
+            reflector = null;
+        }
     }
 
     private void sendTo(TurnClient from, TurnClient to, byte[] payload) throws IOException {
@@ -93,23 +210,9 @@ public final class RelayPair implements Closeable {
         }
     }
 
-    private static boolean await(TurnClient c, long seq, long timeoutMs) throws IOException {
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        while (true) {
-            long left = (deadline - System.nanoTime()) / 1_000_000;
-            if (left <= 0) {
-                return false;
-            }
-            Inbound in = c.receive(left);
-            byte[] p = TurnClient.payload(in);
-            if (p != null && p.length == 24 && ByteBuffer.wrap(p).getLong() == seq) {
-                return true;
-            }
-        }
-    }
-
     @Override
     public void close() {
+        stopReflector();
         a.close();
         b.close();
     }

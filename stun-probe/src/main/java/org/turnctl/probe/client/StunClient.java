@@ -100,7 +100,10 @@ public final class StunClient implements Closeable {
         return (InetSocketAddress) (udp != null ? udp.getLocalSocketAddress() : tcp.getLocalSocketAddress());
     }
 
-    /** Round-trip time of the last transaction in microseconds. */
+    /**
+     * Round-trip time of the last transaction in microseconds: from the first transmission to
+     * the response's arrival. Ambiguous when {@link #lastRetransmitted()} (RFC 6298, Karn).
+     */
     public long lastRttMicros() {
         return lastRttMicros;
     }
@@ -117,6 +120,7 @@ public final class StunClient implements Closeable {
         long deadline = start + timeoutMs * 1_000_000;
         long rto = INITIAL_RTO_MS;
         long nextSend = start;
+        long firstSent = start;
         int sends = 0;
         while (true) {
             long now = System.nanoTime();
@@ -126,6 +130,9 @@ public final class StunClient implements Closeable {
             }
             boolean datagrams = udp != null || dtls != null;
             if (sends == 0 || (datagrams && now - nextSend >= 0)) {
+                if (sends == 0) {
+                    firstSent = System.nanoTime();
+                }
                 send(bytes);
                 sends++;
                 nextSend = now + rto * 1_000_000;
@@ -138,7 +145,8 @@ public final class StunClient implements Closeable {
             }
             if (!in.isChannelData() && in.message().messageClass().isResponse()
                     && in.message().transactionId().equals(id)) {
-                lastRttMicros = (System.nanoTime() - start) / 1000;
+                // From the first transmission to the arrival, before decoding: the network wait.
+                lastRttMicros = (in.arrivedNanos() - firstSent) / 1000;
                 lastRetransmitted = sends > 1;
                 return in.message();
             }
@@ -197,15 +205,18 @@ public final class StunClient implements Closeable {
     private Inbound read(long timeoutMs) throws IOException {
         try {
             byte[] frame;
+            long arrived;
             if (dtls != null) {
                 frame = dtls.receive(Math.max(1, timeoutMs));
                 if (frame == null) {
                     return null;
                 }
+                arrived = System.nanoTime();
             } else if (udp != null) {
                 udp.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutMs)));
                 DatagramPacket p = new DatagramPacket(buffer, buffer.length);
                 udp.receive(p);
+                arrived = System.nanoTime();
                 if (!p.getSocketAddress().equals(server)) {
                     return null; // not from our server
                 }
@@ -213,8 +224,9 @@ public final class StunClient implements Closeable {
             } else {
                 tcp.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutMs)));
                 frame = readFrame();
+                arrived = System.nanoTime();
             }
-            return parse(frame);
+            return parse(frame, arrived);
         } catch (SocketTimeoutException e) {
             return null;
         }
@@ -231,16 +243,17 @@ public final class StunClient implements Closeable {
         return channelData ? Arrays.copyOf(frame, 4 + length) : frame;
     }
 
-    private static Inbound parse(byte[] frame) {
+    private static Inbound parse(byte[] frame, long arrivedNanos) {
         if (frame.length >= 4 && ChannelData.isChannelNumber(((frame[0] & 0xFF) << 8) | (frame[1] & 0xFF))) {
             int length = ((frame[2] & 0xFF) << 8) | (frame[3] & 0xFF);
             if (length > frame.length - 4) {
                 return null;
             }
-            return new Inbound(null, ((frame[0] & 0xFF) << 8) | (frame[1] & 0xFF), Arrays.copyOfRange(frame, 4, 4 + length));
+            return new Inbound(null, ((frame[0] & 0xFF) << 8) | (frame[1] & 0xFF), Arrays.copyOfRange(frame, 4, 4 + length),
+                    arrivedNanos);
         }
         try {
-            return new Inbound(StunCodec.decode(frame), 0, null);
+            return new Inbound(StunCodec.decode(frame), 0, null, arrivedNanos);
         } catch (StunDecodeException e) {
             return null;
         }

@@ -140,6 +140,11 @@ public final class JsonReport {
         number(g, "p90", s.firstPacketP90());
         number(g, "p99", s.firstPacketP99());
         g.writeEndObject();
+        g.writeNumberField("firstPacketRetransmissions", s.firstPacketRetransmissions());
+        g.writeObjectFieldStart("echoes");
+        g.writeNumberField("sent", s.echoesSent());
+        g.writeNumberField("lost", s.echoesLost());
+        g.writeEndObject();
         number(g, "lossPct", s.lossPct());
         number(g, "jitterMs", s.jitterMs());
         g.writeEndObject();

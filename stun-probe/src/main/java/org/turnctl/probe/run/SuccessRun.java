@@ -16,18 +16,26 @@ import org.turnctl.probe.check.Target;
 import org.turnctl.probe.stats.Stats;
 
 /**
- * {@code success}: the whole connect, repeated: two fresh allocations, permissions both ways,
- * and a first packet through the relays; then a few more echoes for RTT, loss and jitter.
- * An attempt succeeds when its first packet arrives. Bounded: {@code count} attempts, each
- * bounded by the transaction timeout.
+ * {@code success}: the whole connect, repeated, judged as a call is judged. An attempt allocates
+ * two fresh relays, installs permissions both ways (every transaction retransmitted as RFC 8489
+ * says), then gets one packet through A to B and back, retransmitted like an ICE connectivity
+ * check. It fails only when a step gets an error response (its cause named) or nothing gets
+ * through within --timeout. A single lost datagram is not a failed connection: it is loss.
+ *
+ * <p>Loss, RTT and jitter come from the echoes measured after the connection is up (--echoes per
+ * attempt), never from the connection's own packets, whose retransmissions would hide loss and
+ * whose timing includes allocation. Bounded: {@code count} attempts, each by the timeouts.
  */
 public final class SuccessRun {
-    static final int ECHOES_PER_ATTEMPT = 5;
 
     private SuccessRun() {
     }
 
-    private record Attempt(boolean ok, String failure, double firstPacketMs, List<Double> rtts, int sent, int lost) {
+    private record Attempt(boolean ok, String failure, double firstPacketMs, int retransmissions, List<Double> rtts,
+            int sent, int lost) {
+        static Attempt failed(String cause, int retransmissions) {
+            return new Attempt(false, cause, -1, retransmissions, List.of(), 0, 0);
+        }
     }
 
     public static SuccessReport run(Target target, IntConsumer progress) throws InterruptedException {
@@ -56,7 +64,7 @@ public final class SuccessRun {
                 try {
                     done.add(f.get());
                 } catch (java.util.concurrent.ExecutionException e) {
-                    done.add(new Attempt(false, "internal-error", -1, List.of(), 0, 0));
+                    done.add(Attempt.failed("internal-error", 0));
                 }
             }
             return summarize(done);
@@ -67,30 +75,19 @@ public final class SuccessRun {
     }
 
     private static Attempt attempt(Target target, int n) {
+        var o = target.options();
         long t0 = System.nanoTime();
-        long legTimeout = Math.min(target.options().timeoutMs(), 2000);
         try (RelayPair pair = RelayPair.open(target)) {
-            List<Double> rtts = new ArrayList<>();
-            double first = -1;
-            int lost = 0;
-            for (int i = 0; i < ECHOES_PER_ATTEMPT; i++) {
-                double before = (System.nanoTime() - t0) / 1e6;
-                RelayPair.Echo e = pair.echo(n * 100L + i, legTimeout);
-                if (i == 0 && e.oneWayArrivalMs() >= 0) {
-                    first = before + e.oneWayArrivalMs(); // allocate + permissions + first packet at B
-                }
-                if (e.delivered()) {
-                    rtts.add(e.rttMs());
-                } else {
-                    lost++;
-                }
+            RelayPair.Connection c = pair.connect(n, o.timeoutMs());
+            if (!c.connected()) {
+                return Attempt.failed("no-data", c.retransmissions());
             }
-            if (first < 0) {
-                return new Attempt(false, "no-data", -1, rtts, ECHOES_PER_ATTEMPT, lost);
-            }
-            return new Attempt(true, null, first, rtts, ECHOES_PER_ATTEMPT, lost);
+            // Allocations, permissions and the check's retransmissions: what a user waits for.
+            double first = (c.firstArrivalNanos() - t0) / 1e6;
+            RelayPair.Echoes e = pair.echoes(o.echoes(), o.intervalMs(), RelayPair.lateBoundMs(c, o.timeoutMs()));
+            return new Attempt(true, null, first, c.retransmissions(), e.rttsMs(), e.sent(), e.lost());
         } catch (Exception e) {
-            return new Attempt(false, Causes.key(e), -1, List.of(), 0, 0);
+            return Attempt.failed(Causes.key(e), 0);
         }
     }
 
@@ -98,6 +95,7 @@ public final class SuccessRun {
         int ok = 0;
         int sent = 0;
         int lost = 0;
+        int retransmissions = 0;
         Map<String, Integer> failures = new TreeMap<>();
         List<Double> rtts = new ArrayList<>();
         List<Double> firsts = new ArrayList<>();
@@ -108,6 +106,7 @@ public final class SuccessRun {
             } else {
                 failures.merge(a.failure(), 1, Integer::sum);
             }
+            retransmissions += a.retransmissions();
             rtts.addAll(a.rtts());
             sent += a.sent();
             lost += a.lost();
@@ -117,6 +116,6 @@ public final class SuccessRun {
                 Stats.round(Stats.percentile(rtts, 50)), Stats.round(Stats.percentile(rtts, 90)),
                 Stats.round(Stats.percentile(rtts, 99)), Stats.round(Stats.percentile(firsts, 50)),
                 Stats.round(Stats.percentile(firsts, 90)), Stats.round(Stats.percentile(firsts, 99)),
-                sent == 0 ? Double.NaN : Stats.round(100.0 * lost / sent), Stats.round(Stats.jitter(rtts)), sent, lost, rtts);
+                sent == 0 ? Double.NaN : Stats.round(100.0 * lost / sent), Stats.round(Stats.jitter(rtts)), sent, lost, retransmissions, rtts);
     }
 }
