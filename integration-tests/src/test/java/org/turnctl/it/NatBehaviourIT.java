@@ -100,5 +100,20 @@ class NatBehaviourIT {
         assertEquals("endpoint-independent", r.nat().filtering());
         assertEquals("open-internet", r.nat().classic());
         assertFalse(r.nat().hairpinning() != null);
+        assertTrue(r.nat().hairpinningNote().startsWith("not applicable: no NAT between the probe and the server"),
+                r.nat().hairpinningNote());
+    }
+
+    @Test
+    void hairpinningIsTestedBehindANatThatDoesIt() throws Exception {
+        // RFC 5780 section 4.5: a Binding request to our own mapped address comes back to us.
+        for (boolean hairpins : new boolean[] {true, false}) {
+            try (UserlandNat nat = new UserlandNat(InetAddress.getByName("127.0.0.3"), UserlandNat.Mapping.ENDPOINT_INDEPENDENT,
+                    UserlandNat.Filtering.ADDRESS_AND_PORT_DEPENDENT, hairpins)) {
+                NatCheck.Outcome o = NatCheck.run(nat, server.udpAddresses().get(0), 2000, false);
+                assertEquals(hairpins, o.report().hairpinning(), o.result().toString());
+                assertEquals(String.valueOf(hairpins), o.result().details().get("hairpinning"));
+            }
+        }
     }
 }

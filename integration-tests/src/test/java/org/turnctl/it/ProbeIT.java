@@ -189,22 +189,23 @@ class ProbeIT {
             Thread responder = new Thread(() -> {
                 try (java.net.Socket c = tcpOnly.accept()) {
                     java.io.DataInputStream in = new java.io.DataInputStream(c.getInputStream());
-                    byte[] head = new byte[20];
-                    in.readFully(head);
-                    byte[] body = new byte[((head[2] & 0xFF) << 8) | (head[3] & 0xFF)];
-                    in.readFully(body);
-                    byte[] all = new byte[20 + body.length];
-                    System.arraycopy(head, 0, all, 0, 20);
-                    System.arraycopy(body, 0, all, 20, body.length);
-                    org.turnctl.stun.StunMessage req = org.turnctl.stun.codec.StunCodec.decode(all);
-                    org.turnctl.stun.StunMessage resp = req.successResponse()
-                            .add(new org.turnctl.stun.attr.XorMappedAddress((InetSocketAddress) c.getRemoteSocketAddress())).build();
-                    io.netty.buffer.ByteBuf b = org.turnctl.stun.codec.StunCodec.encode(resp, org.turnctl.stun.codec.Protection.NONE,
-                            io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
-                    c.getOutputStream().write(io.netty.buffer.ByteBufUtil.getBytes(b));
-                    b.release();
-                    c.getOutputStream().flush();
-                    Thread.sleep(200);
+                    while (true) { // every Binding on the connection, until the probe closes it
+                        byte[] head = new byte[20];
+                        in.readFully(head);
+                        byte[] body = new byte[((head[2] & 0xFF) << 8) | (head[3] & 0xFF)];
+                        in.readFully(body);
+                        byte[] all = new byte[20 + body.length];
+                        System.arraycopy(head, 0, all, 0, 20);
+                        System.arraycopy(body, 0, all, 20, body.length);
+                        org.turnctl.stun.StunMessage req = org.turnctl.stun.codec.StunCodec.decode(all);
+                        org.turnctl.stun.StunMessage resp = req.successResponse()
+                                .add(new org.turnctl.stun.attr.XorMappedAddress((InetSocketAddress) c.getRemoteSocketAddress())).build();
+                        io.netty.buffer.ByteBuf b = org.turnctl.stun.codec.StunCodec.encode(resp, org.turnctl.stun.codec.Protection.NONE,
+                                io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
+                        c.getOutputStream().write(io.netty.buffer.ByteBufUtil.getBytes(b));
+                        b.release();
+                        c.getOutputStream().flush();
+                    }
                 } catch (Exception e) {
                     // the test asserts on what the probe saw
                 }

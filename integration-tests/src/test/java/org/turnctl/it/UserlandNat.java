@@ -31,6 +31,7 @@ final class UserlandNat implements UdpEndpoint {
     private final InetAddress publicIp;
     private final Mapping mapping;
     private final Filtering filtering;
+    private final boolean hairpinning;
     private final DatagramSocket insidePlaceholder;
     private final Map<Object, Outside> mappings = new HashMap<>();
     private final LinkedBlockingQueue<Datagram> inbound = new LinkedBlockingQueue<>();
@@ -77,6 +78,16 @@ final class UserlandNat implements UdpEndpoint {
     }
 
     UserlandNat(InetAddress publicIp, Mapping mapping, Filtering filtering) throws SocketException {
+        this(publicIp, mapping, filtering, false);
+    }
+
+    /**
+     * With {@code hairpinning}, a datagram to one of this NAT's own public addresses is looped back
+     * through that mapping (RFC 4787 section 6), its source the sender's public address and port,
+     * and filtered as any inbound datagram; without it, it is dropped.
+     */
+    UserlandNat(InetAddress publicIp, Mapping mapping, Filtering filtering, boolean hairpinning) throws SocketException {
+        this.hairpinning = hairpinning;
         this.publicIp = publicIp;
         this.mapping = mapping;
         this.filtering = filtering;
@@ -96,11 +107,13 @@ final class UserlandNat implements UdpEndpoint {
             out = new Outside();
             mappings.put(key, out);
         }
-        if (to.getAddress().equals(publicIp)) {
+        if (to.getAddress().equals(publicIp) && !hairpinning) {
             return; // no hairpinning: a datagram to our own public address is dropped
         }
         out.sentToIps.add(to.getAddress());
         out.sentTo.add(to);
+        // Hairpinning needs nothing more: the outside sockets are real, so a datagram to our own
+        // public address arrives at that mapping's socket from the sender's, and is filtered there.
         out.socket.send(new DatagramPacket(data, data.length, to));
     }
 
@@ -121,7 +134,7 @@ final class UserlandNat implements UdpEndpoint {
 
     @Override
     public UdpEndpoint another() throws IOException {
-        return new UserlandNat(publicIp, mapping, filtering);
+        return new UserlandNat(publicIp, mapping, filtering, hairpinning);
     }
 
     int outsidePorts() {

@@ -68,7 +68,8 @@ public final class Prober {
             if (tcp.result().status() == CheckResult.Status.PASS) {
                 String why = "UDP is blocked: no answer over UDP (" + binding.result().cause() + "), but TCP answers";
                 Object mapped = tcp.result().details().get("mappedAddress");
-                NatReport blocked = new NatReport("unknown", "unknown", "udp-blocked", mapped == null ? null : mapped.toString(), null);
+                NatReport blocked = new NatReport("unknown", "unknown", "udp-blocked", mapped == null ? null : mapped.toString(), null,
+                        NatReport.UDP_BLOCKED);
                 checks.add(new CheckResult("nat", CheckResult.Status.FAIL, why, tcp.result().durationMs(), java.util.Map.of()));
                 for (String name : List.of("auth", "relay", "success")) {
                     if (uri.isTurn() && o.wants(name)) {

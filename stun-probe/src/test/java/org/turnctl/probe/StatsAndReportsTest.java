@@ -63,7 +63,7 @@ class StatsAndReportsTest {
         return List.of(
                 new TargetReport("turn:a:3478", "fail", List.of(pass, fail, skip), null, s, List.of("success rate 90.0% is below --min-success 98.0%")),
                 new TargetReport("stun:b", "pass", List.of(pass), new NatReport("endpoint-independent", "address-dependent",
-                        "restricted-cone", "1.2.3.4:5", null), null, List.of()));
+                        "restricted-cone", "1.2.3.4:5", null, "not tested: why"), null, List.of()));
     }
 
     @Test
@@ -73,7 +73,7 @@ class StatsAndReportsTest {
         String json = w.toString();
         for (String field : List.of("\"targets\"", "\"uri\"", "\"verdict\"", "\"checks\"", "\"name\"", "\"status\"",
                 "\"cause\"", "\"durationMs\"", "\"nat\"", "\"mapping\"", "\"filtering\"", "\"classic\"", "\"publicAddress\"",
-                "\"hairpinning\"", "\"success\"", "\"attempts\"", "\"succeeded\"", "\"rate\"", "\"failures\"", "\"rttMs\"",
+                "\"hairpinning\"", "\"hairpinningNote\"", "\"success\"", "\"attempts\"", "\"succeeded\"", "\"rate\"", "\"failures\"", "\"rttMs\"",
                 "\"p50\"", "\"p90\"", "\"p99\"", "\"lossPct\"", "\"jitterMs\"")) {
             assertTrue(json.contains(field), field + " missing in\n" + json);
         }

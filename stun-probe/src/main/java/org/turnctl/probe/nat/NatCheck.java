@@ -48,7 +48,7 @@ public final class NatCheck {
             d.put("filtering", r.filtering());
             d.put("classic", r.classic());
             d.put("publicAddress", r.publicAddress() == null ? "" : r.publicAddress());
-            d.put("hairpinning", r.hairpinning() == null ? "untested" : r.hairpinning().toString());
+            d.put("hairpinning", r.hairpinningText());
             if (r.classic().equals("udp-blocked")) {
                 return new Outcome(new CheckResult("nat", CheckResult.Status.FAIL, tcpWorks
                         ? "UDP is blocked: no answer over UDP, but TCP works (media will need TURN over TCP/TLS)"

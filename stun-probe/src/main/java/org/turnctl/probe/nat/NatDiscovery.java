@@ -43,7 +43,7 @@ public final class NatDiscovery {
     public NatReport discover() throws IOException, NoRfc5780Exception {
         StunMessage first = transact(server, timeoutMs);
         if (first == null) {
-            return new NatReport("unknown", "unknown", "udp-blocked", null, null);
+            return new NatReport("unknown", "unknown", "udp-blocked", null, null, NatReport.UDP_BLOCKED);
         }
         InetSocketAddress m1 = XorMappedAddress.from(first).map(XorMappedAddress::address).orElse(null);
         InetSocketAddress other = OtherAddress.from(first).map(OtherAddress::address).orElse(null);
@@ -51,7 +51,7 @@ public final class NatDiscovery {
             throw new NoRfc5780Exception();
         }
         if (m1 == null) {
-            return new NatReport("unknown", "unknown", "unknown", null, null);
+            return new NatReport("unknown", "unknown", "unknown", null, null, NatReport.NO_MAPPED);
         }
         boolean noNat = isLocal(m1);
         String mapping;
@@ -85,8 +85,11 @@ public final class NatDiscovery {
                 filtering = "address-and-port-dependent";
             }
         }
-        Boolean hairpinning = noNat ? null : hairpin(m1, negative);
-        return new NatReport(mapping, filtering, classic(mapping, filtering), org.turnctl.probe.check.BindingCheck.format(m1), hairpinning);
+        String at = org.turnctl.probe.check.BindingCheck.format(m1);
+        if (noNat) {
+            return new NatReport(mapping, filtering, classic(mapping, filtering), at, null, NatReport.NO_NAT);
+        }
+        return new NatReport(mapping, filtering, classic(mapping, filtering), at, hairpin(m1, negative));
     }
 
     /** RFC 5780 section 4.5: a Binding request sent to our own mapped address comes back to us. */

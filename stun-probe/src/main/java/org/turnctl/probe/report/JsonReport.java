@@ -110,6 +110,7 @@ public final class JsonReport {
         g.writeStringField("publicAddress", n.publicAddress());
         if (n.hairpinning() == null) {
             g.writeNullField("hairpinning");
+            g.writeStringField("hairpinningNote", n.hairpinningNote());
         } else {
             g.writeBooleanField("hairpinning", n.hairpinning());
         }

@@ -57,7 +57,7 @@ public final class TextReport {
             if (r.nat() != null) {
                 out.printf("   -- nat: mapping %s, filtering %s, classic %s, public %s, hairpinning %s%n", r.nat().mapping(),
                         r.nat().filtering(), r.nat().classic(), r.nat().publicAddress(),
-                        r.nat().hairpinning() == null ? "untested" : r.nat().hairpinning());
+                        r.nat().hairpinningText());
             }
         }
         out.flush();
