@@ -456,6 +456,36 @@ class TurnServerTest {
     }
 
     @Test
+    void anEvenPortWhoseNeighbourAnotherProcessHoldsIsNotReserved() throws Exception {
+        // uclient's own sockets are ephemeral ports inside the relay range: a token promising a
+        // port someone else holds would fail the redeeming Allocate with 508.
+        TestServers s = new TestServers();
+        s.minPort = 50040;
+        s.maxPort = 50043;
+        start(s);
+        try (DatagramSocket squatter = new DatagramSocket(50041, InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < 4; i++) {
+                TestClient rtp = udpClient("alice");
+                StunMessage first = allocate(rtp, new EvenPort(true));
+                assertEquals(MessageClass.SUCCESS_RESPONSE, first.messageClass(), first.toString());
+                assertEquals(50042, relayed(first).getPort(), "the only even port whose neighbour is free");
+                long token = ReservationToken.from(first).orElseThrow().token();
+                TestClient rtcp = udpClient("bob");
+                StunMessage second = allocate(rtcp, new ReservationToken(token));
+                assertEquals(50043, relayed(second).getPort(), second.toString());
+                assertEquals(MessageClass.SUCCESS_RESPONSE, rtp.request(Method.REFRESH, new Lifetime(0)).messageClass());
+                assertEquals(MessageClass.SUCCESS_RESPONSE, rtcp.request(Method.REFRESH, new Lifetime(0)).messageClass());
+            }
+            assertEquals(0, server.relayPortsInUse(), "skipped candidates went back to the pool");
+            try (DatagramSocket squatter2 = new DatagramSocket(50043, InetAddress.getLoopbackAddress())) {
+                assertEquals(508, TestClient.errorCode(allocate(udpClient("alice"), new EvenPort(true))),
+                        "no even port with a free neighbour: 508 at once, not a token that cannot be redeemed");
+                assertEquals(0, server.relayPortsInUse());
+            }
+        }
+    }
+
+    @Test
     void expiredReservationIsRefused() throws Exception {
         TestServers s = new TestServers();
         start(s);

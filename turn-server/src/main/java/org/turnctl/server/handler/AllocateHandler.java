@@ -118,17 +118,20 @@ final class AllocateHandler {
         long now = ctx.now();
         int port;
         long newToken = 0;
+        List<Integer> failed = new ArrayList<>();
         if (token != null) {
             port = ports.redeem(token.token(), now);
+        } else if (evenPort != null && evenPort.reserveNext()) {
+            long[] reserved = acquireEvenReserved(relayIp, now, failed);
+            port = (int) reserved[0];
+            newToken = reserved[1];
         } else if (evenPort != null) {
-            port = ports.acquireEven(evenPort.reserveNext());
-            if (port >= 0 && evenPort.reserveNext()) {
-                newToken = reserveNext(relayIp, port, now);
-            }
+            port = ports.acquireEven(false);
         } else {
             port = ports.acquire();
         }
         if (port < 0) {
+            failed.forEach(ports::release);
             allocations.quotas().release(quotaUser);
             throw new TurnException(ErrorCode.INSUFFICIENT_CAPACITY, token != null ? "unknown or expired reservation token" : "no free relay port");
         }
@@ -136,7 +139,31 @@ final class AllocateHandler {
         // A random relay port can be taken by another process (the relay range overlaps Linux's
         // ephemeral ports): try others, keeping EVEN-PORT's promise; a redeemed token has no
         // alternative.
-        bind(ctx, relayIp, port, newToken, evenPort, lifetime, token == null ? BIND_ATTEMPTS : 1, new ArrayList<>());
+        bind(ctx, relayIp, port, newToken, evenPort, lifetime, token == null ? BIND_ATTEMPTS : 1, failed);
+    }
+
+    /**
+     * An even port whose next port is held under a new reservation token, as {port, token}, or
+     * {-1, 0}. The relay range overlaps the ephemeral ports, so another process (a client's own
+     * sockets on the same host, say) can hold the odd neighbour: the token would then promise a
+     * port the redeeming Allocate cannot bind, and fail it with 508. Such candidates are skipped,
+     * both ports kept taken in {@code failed} until this Allocate is over.
+     */
+    private long[] acquireEvenReserved(InetAddress relayIp, long now, List<Integer> failed) {
+        PortPool ports = allocations.ports();
+        for (int i = 0; i < BIND_ATTEMPTS; i++) {
+            int p = ports.acquireEven(true);
+            if (p < 0) {
+                break;
+            }
+            long token = reserveNext(relayIp, p, now);
+            if (token != 0) {
+                return new long[] {p, token};
+            }
+            failed.add(p);
+            failed.add(p + 1);
+        }
+        return new long[] {-1, 0};
     }
 
     /** Reserved ports are odd neighbours of IPv4 or IPv6 allocations; the token does not say which, so IPv4 first. */
@@ -148,8 +175,8 @@ final class AllocateHandler {
     /**
      * Reserves port + 1 under a new token, holding it bound with a placeholder socket until it is
      * redeemed: the relay range overlaps the ephemeral ports, and an unheld port can be taken by
-     * any process during the 30 s section 7.2 requires. If it cannot be held, the token is still
-     * issued; the redeeming Allocate then gets a 508 if the port is really gone.
+     * any process during the 30 s section 7.2 requires. Returns 0 when it cannot be held (another
+     * process has it); port + 1 then stays marked taken for the caller to release.
      */
     private long reserveNext(InetAddress relayIp, int port, long now) {
         DatagramSocket hold = null;
@@ -160,7 +187,7 @@ final class AllocateHandler {
             if (hold != null) {
                 hold.close();
             }
-            hold = null;
+            return 0;
         }
         return allocations.ports().reserve(port + 1, now, hold);
     }
@@ -192,10 +219,10 @@ final class AllocateHandler {
                 }
                 if (attemptsLeft > 1) {
                     boolean reserve = evenPort != null && evenPort.reserveNext();
-                    int next = evenPort != null ? ports.acquireEven(reserve) : ports.acquire();
+                    long[] reserved = reserve ? acquireEvenReserved(relayIp, ctx.now(), failed) : null;
+                    int next = reserve ? (int) reserved[0] : evenPort != null ? ports.acquireEven(false) : ports.acquire();
                     if (next >= 0) {
-                        long token = reserve ? reserveNext(relayIp, next, ctx.now()) : 0;
-                        bind(ctx, relayIp, next, token, evenPort, lifetime, attemptsLeft - 1, failed);
+                        bind(ctx, relayIp, next, reserve ? reserved[1] : 0, evenPort, lifetime, attemptsLeft - 1, failed);
                         return;
                     }
                 }
