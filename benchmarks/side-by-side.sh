@@ -9,10 +9,10 @@
 #
 # Usage: benchmarks/side-by-side.sh [-n REPS] [-c CONFIGS] [-T SECS] [-o DIR] [-j 'JAVA OPTS'] [-p]
 #   -n REPS     interleaved reps                                          [3]
-#   -c CONFIGS  yardstick configs (see yardstick/turn-relay-bench.sh -h)   [udp_small,tcp_small,flood,hold,alloc,ping]
+#   -c CONFIGS  yardstick configs (see yardstick/turn-relay-bench.sh -h)   [hold,udp_small,tcp_small,flood,alloc,ping]
 #   -T SECS     bound on each load run                                    [150]
 #   -o DIR      raw logs, raw.tsv, summary.txt                            [mktemp]
-#   -j OPTS     extra JVM options for turnctl (e.g. '-XX:+UseSerialGC')  [none]
+#   -j OPTS     JVM options for turnctl                                   [the launcher's defaults]
 #   -p          pion/turn as well (yardstick/start-pion.sh)
 #
 # Needs: Debian's coturn (turnserver, turnutils_uclient, turnutils_peer), golang-go and
@@ -21,7 +21,10 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 Y=$HERE/yardstick
-REPS=3 CONFIGS=udp_small,tcp_small,flood,hold,alloc,ping RUN_T=150 OUT="" JOPTS="" PION=0
+# hold first: its KiB per allocation is only clean on a freshly started server.
+REPS=3 CONFIGS=hold,udp_small,tcp_small,flood,alloc,ping RUN_T=150 OUT="" PION=0
+# turnctl runs with the launcher's JVM options unless -j replaces them.
+JOPTS=$(sed -n 's/^default_java_opts="\(.*\)"$/\1/p' "$ROOT/turnctl")
 while getopts "n:c:T:o:j:ph" o; do
   case $o in
     n) REPS=$OPTARG ;; c) CONFIGS=$OPTARG ;; T) RUN_T=$OPTARG ;; o) OUT=$OPTARG ;; j) JOPTS=$OPTARG ;; p) PION=1 ;;

@@ -199,7 +199,7 @@ final class ServeCommand implements Callable<Integer> {
                 ServeWarmup.Result w = ServeWarmup.run(config, warmup, 10_000);
                 LoggerFactory.getLogger("turnctl.server").atInfo().addKeyValue("event", "warmed_up")
                         .log("warmed up: {} relayed round trips through a loopback server in {} ms", w.roundTrips(), w.millis());
-            } catch (TurnServer.StartException e) {
+            } catch (TurnServer.StartException | IOException e) {
                 LoggerFactory.getLogger("turnctl.server").atWarn().addKeyValue("event", "warmup_failed")
                         .log("warm-up skipped: {}", e.getMessage());
             } catch (InterruptedException e) {

@@ -73,7 +73,8 @@ class DeploymentFilesIT {
     void systemdUnitVerifies(@TempDir Path dir) throws Exception {
         requireTool("systemd-analyze");
         String unit = Files.readString(ROOT.resolve("systemd/turnctl.service"));
-        for (String directive : List.of("ExecStart=/usr/bin/java -jar /opt/turnctl/turnctl.jar serve --config /etc/turnctl/turnctl.conf",
+        for (String directive : List.of(
+                "ExecStart=/usr/bin/java $TURNCTL_JAVA_OPTS -jar /opt/turnctl/turnctl.jar serve --config /etc/turnctl/turnctl.conf",
                 "User=turnctl", "AmbientCapabilities=CAP_NET_BIND_SERVICE", "NoNewPrivileges=yes", "ProtectSystem=strict",
                 "ProtectHome=yes", "PrivateTmp=yes", "LimitNOFILE=1048576", "ExecReload=/bin/kill -HUP $MAINPID",
                 "Restart=on-failure")) {
@@ -92,6 +93,25 @@ class DeploymentFilesIT {
         Files.writeString(broken, unit.replace("/usr/bin/java", dir.resolve("no-such-java").toString()));
         Run bad = exec(List.of("systemd-analyze", "verify", broken.toString()));
         assertNotEquals(0, bad.code(), bad.output());
+    }
+
+    @Test
+    void launcherImageAndUnitRunTheSameBoundedJvm() throws Exception {
+        Pattern sh = Pattern.compile("default_java_opts=\"([^\"]+)\"");
+        Matcher launcher = sh.matcher(Files.readString(ROOT.resolve("turnctl")));
+        Matcher image = sh.matcher(Files.readString(ROOT.resolve("docker/turnctl")));
+        Matcher unit = Pattern.compile("Environment=\"TURNCTL_JAVA_OPTS=([^\"]+)\"")
+                .matcher(Files.readString(ROOT.resolve("systemd/turnctl.service")));
+        assertTrue(launcher.find() && image.find() && unit.find(), "default JVM options missing");
+        assertEquals(launcher.group(1), image.group(1), "docker/turnctl");
+        assertEquals(launcher.group(1), unit.group(1), "systemd/turnctl.service");
+        assertTrue(launcher.group(1).matches(".*-Xmx\\d+[mg].*"), "a bounded heap: " + launcher.group(1));
+        // The options start a JVM as given (a typo or two collectors would not).
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(List.of(launcher.group(1).split(" ")));
+        cmd.add("-version");
+        Run version = exec(cmd);
+        assertEquals(0, version.code(), version.output());
     }
 
     @Test

@@ -11,10 +11,12 @@ import org.turnctl.server.allocation.ClientSink;
 final class UdpClientSink implements ClientSink {
     private final Channel listener;
     private final InetSocketAddress client;
+    private final DeferredFlush deferredFlush;
 
-    UdpClientSink(Channel listener, InetSocketAddress client) {
+    UdpClientSink(Channel listener, InetSocketAddress client, DeferredFlush deferredFlush) {
         this.listener = listener;
         this.client = client;
+        this.deferredFlush = deferredFlush;
     }
 
     @Override
@@ -27,9 +29,10 @@ final class UdpClientSink implements ClientSink {
         listener.write(new DatagramPacket(message, client), listener.voidPromise());
     }
 
+    /** Relayed data: one flush of the listener per event-loop turn, for every client it serves. */
     @Override
     public void flush() {
-        listener.flush();
+        deferredFlush.request();
     }
 
     @Override

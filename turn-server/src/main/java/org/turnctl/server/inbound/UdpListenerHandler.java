@@ -31,6 +31,7 @@ public final class UdpListenerHandler extends SimpleChannelInboundHandler<Datagr
     private final Map<InetSocketAddress, Allocation> allocations = new HashMap<>();
     private final List<Allocation> toFlush = new ArrayList<>();
     private Channel channel;
+    private DeferredFlush deferredFlush;
     private InetSocketAddress local;
 
     private UdpListenerHandler(InboundRouter router, BehaviorDiscovery.Position position, boolean relays) {
@@ -52,6 +53,7 @@ public final class UdpListenerHandler extends SimpleChannelInboundHandler<Datagr
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        deferredFlush = new DeferredFlush(channel);
     }
 
     @Override
@@ -88,7 +90,7 @@ public final class UdpListenerHandler extends SimpleChannelInboundHandler<Datagr
 
     @Override
     public ClientSink sink(InetSocketAddress client) {
-        return new UdpClientSink(channel, client);
+        return new UdpClientSink(channel, client, deferredFlush);
     }
 
     @Override
