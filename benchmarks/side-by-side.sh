@@ -52,7 +52,7 @@ for r in $(seq 1 "$REPS"); do
   sleep 2
   if [[ $PION == 1 ]]; then
     line=$(MAX_SECONDS=3600 LOGDIR=$OUT "$Y/start-pion.sh" 3678)
-    ppid=$(sed -n 's/.*pid=\([0-9]*\).*/\1/p' <<<"$line" | head -1)
+    ppid=$(sed -n 's/.*pion pid=\([0-9]*\).*/\1/p' <<<"$line")
     pwrap=$(sed -n 's/.*wrapper_pid=\([0-9]*\).*/\1/p' <<<"$line")
     sleep 2
     bench pion 3678 "$ppid" "$r"
