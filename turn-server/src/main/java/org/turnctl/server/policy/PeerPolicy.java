@@ -23,17 +23,10 @@ import java.util.List;
 public final class PeerPolicy {
 
     /**
-     * Refused by default: special-purpose ranges a relay on a public address must not reach
-     * (this host, private networks, link-local and cloud metadata, documentation, multicast,
-     * NAT64 and 6to4 spellings of them). docs/ARCHITECTURE.md lists why; issue 12 completes the
-     * registries.
+     * Refused by default: every special-purpose block that is not globally reachable, and a few
+     * more, entry by entry in {@link SpecialPurposeRegistry} (docs/PEER-POLICY.md says why each).
      */
-    public static final List<String> DEFAULT_DENY = List.of(
-            "0.0.0.0/8", "127.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "169.254.0.0/16", "172.16.0.0/12",
-            "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15",
-            "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
-            "::/128", "::1/128", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32",
-            "2002::/16", "fc00::/7", "fe80::/10", "ff00::/8");
+    public static final List<String> DEFAULT_DENY = SpecialPurposeRegistry.denied();
 
     private static final Cidr THIS_NETWORK = Cidr.parse("0.0.0.0/8");
     private static final List<Cidr> LOOPBACK = List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"));
