@@ -158,6 +158,13 @@ final class ServeCommand implements Callable<Integer> {
                     + "the CPU per packet in its first minute. 0 turns it off (default ${DEFAULT-VALUE}; about a second or two).")
     int warmup;
 
+    @Option(names = "--unauth-rate", defaultValue = "200/s", paramLabel = "N/s",
+            description = "Answers a second to one source IP that has no allocation (Binding, 401, 400): past it the "
+                    + "server drops silently and counts turn_dropped_packets_total{reason=\"ratelimit\"}, so it cannot be "
+                    + "used to reflect a flood at a spoofed address. Bursts of twice the rate; loopback is never "
+                    + "limited; 0 turns it off (default ${DEFAULT-VALUE}).")
+    String unauthRate;
+
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "Event loops (default: one per core).")
     int threads;
 
@@ -312,7 +319,24 @@ final class ServeCommand implements Callable<Integer> {
         }
         return new ServerConfig(listenAddresses, relayIps, external, minPort, maxPort, realm, keys, secrets,
                 allowPeers, denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetime, nonceLifetime,
-                strictChannelNumbers, threads, altListen, TimeSource.SYSTEM, tls());
+                strictChannelNumbers, threads, altListen, TimeSource.SYSTEM, tls(), unauthRate());
+    }
+
+    /** {@code --unauth-rate}: "N/s" or "N". */
+    private int unauthRate() throws ConfigException {
+        String v = unauthRate.strip();
+        if (v.endsWith("/s")) {
+            v = v.substring(0, v.length() - 2).strip();
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < 0 || n > 1_000_000) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException("--unauth-rate " + unauthRate + ": expected N/s, 0-1000000 (0: no limit)");
+        }
     }
 
     /** TURN over TLS: with a certificate, the TLS listeners default to port 5349 (RFC 8656 section 3.1). */

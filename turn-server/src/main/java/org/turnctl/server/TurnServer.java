@@ -32,6 +32,7 @@ import org.turnctl.server.config.Settings;
 import org.turnctl.server.discovery.BehaviorDiscovery;
 import org.turnctl.server.handler.RequestDispatcher;
 import org.turnctl.server.inbound.InboundRouter;
+import org.turnctl.server.inbound.UnauthenticatedLimiter;
 import org.turnctl.server.metrics.TurnMetrics;
 import org.turnctl.server.net.Addresses;
 import org.turnctl.server.relay.RelaySockets;
@@ -104,7 +105,8 @@ public final class TurnServer implements AutoCloseable {
         RequestDispatcher dispatcher = new RequestDispatcher(settings, new NonceService(config.nonceLifetimeSeconds()),
                 allocations, new RelaySockets(transports.datagram(), config.time(), metrics), config.time());
         BehaviorDiscovery discovery = config.altListen() == null ? null : new BehaviorDiscovery(metrics);
-        InboundRouter router = new InboundRouter(dispatcher, discovery, metrics, config.time());
+        InboundRouter router = new InboundRouter(dispatcher, discovery, metrics, config.time(),
+                new UnauthenticatedLimiter(config.unauthRate(), config.time()));
 
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.effectiveThreads(), transports.ioHandlerFactory());
         Listeners bound = new Listeners(group, transports, router, metrics);

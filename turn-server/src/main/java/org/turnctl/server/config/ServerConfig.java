@@ -21,6 +21,7 @@ import org.turnctl.stun.attr.Lifetime;
  * @param threads        event loops (0: one per core)
  * @param altListen      RFC 5780 second address and port (A2:P2), or null
  * @param tls            TURN over TLS, or {@link TlsConfig#NONE}
+ * @param unauthRate     --unauth-rate: answers a second to one source IP without an allocation, 0 for no limit
  */
 public record ServerConfig(
         List<InetSocketAddress> listen,
@@ -42,7 +43,14 @@ public record ServerConfig(
         int threads,
         InetSocketAddress altListen,
         TimeSource time,
-        TlsConfig tls) {
+        TlsConfig tls,
+        int unauthRate) {
+
+    /**
+     * Answers a second per source IP before it has an allocation: a browser sends a handful per
+     * call, a NAT with a few hundred users behind it stays under it, a reflection flood does not.
+     */
+    public static final int DEFAULT_UNAUTH_RATE = 200;
 
     public static final long DEFAULT_LIFETIME = Lifetime.DEFAULT_ALLOCATION_SECONDS;
     public static final long PERMISSION_LIFETIME = Lifetime.PERMISSION_SECONDS;
@@ -101,6 +109,20 @@ public record ServerConfig(
         if (tls == null) {
             tls = TlsConfig.NONE;
         }
+        if (unauthRate < 0) {
+            throw new IllegalArgumentException("--unauth-rate must not be negative");
+        }
+    }
+
+    /** With the default --unauth-rate. */
+    public ServerConfig(List<InetSocketAddress> listen, List<InetAddress> relayIps, Map<InetAddress, InetAddress> externalIps,
+            int minPort, int maxPort, String realm, Map<String, byte[]> userKeys, List<String> authSecrets,
+            List<Cidr> allowPeers, List<Cidr> denyPeers, boolean allowLoopbackPeers, int userQuota, int totalQuota,
+            long maxLifetimeSeconds, long nonceLifetimeSeconds, boolean strictChannelNumbers, int threads,
+            InetSocketAddress altListen, TimeSource time, TlsConfig tls) {
+        this(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers, denyPeers,
+                allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds, strictChannelNumbers,
+                threads, altListen, time, tls, DEFAULT_UNAUTH_RATE);
     }
 
     /** Without TLS. */
@@ -118,7 +140,14 @@ public record ServerConfig(
     public ServerConfig withTls(TlsConfig tls) {
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
-                strictChannelNumbers, threads, altListen, time, tls);
+                strictChannelNumbers, threads, altListen, time, tls, unauthRate);
+    }
+
+    /** The same configuration with another --unauth-rate. */
+    public ServerConfig withUnauthRate(int perSecond) {
+        return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
+                denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
+                strictChannelNumbers, threads, altListen, time, tls, perSecond);
     }
 
     public int effectiveThreads() {
@@ -133,6 +162,6 @@ public record ServerConfig(
                 + ", denyPeers=" + denyPeers + ", allowLoopbackPeers=" + allowLoopbackPeers
                 + ", userQuota=" + userQuota + ", totalQuota=" + totalQuota + ", maxLifetime=" + maxLifetimeSeconds
                 + ", nonceLifetime=" + nonceLifetimeSeconds + ", strictChannelNumbers=" + strictChannelNumbers
-                + ", threads=" + threads + ", altListen=" + altListen + ", tls=" + tls + "]";
+                + ", threads=" + threads + ", altListen=" + altListen + ", tls=" + tls + ", unauthRate=" + unauthRate + "]";
     }
 }

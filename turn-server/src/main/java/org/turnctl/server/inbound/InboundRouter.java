@@ -34,13 +34,21 @@ public final class InboundRouter {
     private final BehaviorDiscovery discovery;
     private final TurnMetrics metrics;
     private final TimeSource clock;
+    private final UnauthenticatedLimiter unauthenticated;
 
     /** @param discovery RFC 5780 behaviour discovery, or null when --alt-listen is not set */
     public InboundRouter(RequestDispatcher dispatcher, BehaviorDiscovery discovery, TurnMetrics metrics, TimeSource clock) {
+        this(dispatcher, discovery, metrics, clock, new UnauthenticatedLimiter(0, clock));
+    }
+
+    /** With a rate limit on what sources without an allocation are answered ({@code --unauth-rate}). */
+    public InboundRouter(RequestDispatcher dispatcher, BehaviorDiscovery discovery, TurnMetrics metrics, TimeSource clock,
+            UnauthenticatedLimiter unauthenticated) {
         this.dispatcher = dispatcher;
         this.discovery = discovery;
         this.metrics = metrics;
         this.clock = clock;
+        this.unauthenticated = unauthenticated;
     }
 
     /**
@@ -56,6 +64,12 @@ public final class InboundRouter {
             case STUN -> {
                 if (SendIndicationReader.isSendIndication(frame)) {
                     return data(frame, allocation, true);
+                }
+                // Before any allocation, every STUN message may draw an answer (Binding, 401, 400)
+                // to an address that may be spoofed: rate-limited per source IP.
+                if (allocation == null && !unauthenticated.tryAcquire(client.getAddress())) {
+                    metrics.dropped(DropReason.RATE_LIMIT);
+                    return null;
                 }
                 control(frame, client, origin);
                 return null;

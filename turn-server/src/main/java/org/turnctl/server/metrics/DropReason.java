@@ -18,7 +18,9 @@ public enum DropReason {
     /** A Send indication with DONT-FRAGMENT, which this relay cannot honour. */
     DONT_FRAGMENT("dont_fragment"),
     /** Neither STUN nor ChannelData by the first byte (RFC 7983): a datagram, or a stream that cannot be framed. */
-    NOT_STUN("not_stun");
+    NOT_STUN("not_stun"),
+    /** A request from a source without an allocation over its --unauth-rate: not answered. */
+    RATE_LIMIT("ratelimit");
 
     private final String label;
 
