@@ -105,5 +105,29 @@ class UnauthenticatedLimiterTest {
         System.out.printf("Binding: %d B request, %d B answer (amplification %.2f)%n", binding.length, answeredBytes / answers,
                 (double) answeredBytes / answers / binding.length);
         ch.finishAndReleaseAll();
+
+        // The 401 challenge and a 400: as small as the RFC allows (no SOFTWARE, no reason phrase).
+        Embedded other = new Embedded(UdpListenerHandler.relaying(router, false));
+        InetSocketAddress victim2 = new InetSocketAddress("192.0.2.78", 5000);
+        byte[] allocate = StunCodec.toBytes(StunMessage.builder(Method.ALLOCATE, MessageClass.REQUEST)
+                .add(new org.turnctl.stun.attr.RequestedTransport(17)).build(), Protection.NONE);
+        byte[] malformed = allocate.clone();
+        malformed[23] = 3; // REQUESTED-TRANSPORT with a length of 3: 400
+        for (byte[] req : List.of(allocate, malformed)) {
+            other.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(req), Embedded.SERVER, victim2));
+            ByteBuf b = ((DatagramPacket) other.readOutbound()).content();
+            try {
+                StunMessage r = StunCodec.decode(b.duplicate());
+                var code = org.turnctl.stun.attr.ErrorCode.from(r).orElseThrow();
+                assertEquals("", code.reason(), "no reason phrase on an unauthenticated error");
+                assertFalse(r.has(0x8022), "no SOFTWARE");
+                System.out.printf("%d: %d B request, %d B answer (amplification %.2f)%n", code.code(), req.length,
+                        b.readableBytes(), (double) b.readableBytes() / req.length);
+                assertTrue(b.readableBytes() <= 4 * req.length, "amplification bounded");
+            } finally {
+                b.release();
+            }
+        }
+        other.finishAndReleaseAll();
     }
 }
