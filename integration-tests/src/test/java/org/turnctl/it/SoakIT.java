@@ -55,8 +55,10 @@ class SoakIT {
     @BeforeEach
     void start() throws Exception {
         ops = Operations.start(null);
+        // Relay ports below Linux's ephemeral range: the clients' own sockets, thousands of them in
+        // this process, would otherwise take relay ports from under the server.
         server = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
-                List.of(), Map.of(), 49152, 65535, REALM, Map.of("alice", Integrity.longTermKeyMd5("alice", REALM, "pw")),
+                List.of(), Map.of(), 10000, 32767, REALM, Map.of("alice", Integrity.longTermKeyMd5("alice", REALM, "pw")),
                 List.of(), List.of(), List.of(), true, 0, 0, 3600, 600, false, 2, null, TimeSource.SYSTEM), ops.metrics());
         peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         echo = new Thread(() -> {
