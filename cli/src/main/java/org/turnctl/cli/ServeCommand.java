@@ -165,6 +165,16 @@ final class ServeCommand implements Callable<Integer> {
                     + "limited; 0 turns it off (default ${DEFAULT-VALUE}).")
     String unauthRate;
 
+    @Option(names = "--max-tcp-connections-per-ip", defaultValue = "1000", paramLabel = "N",
+            description = "TCP and TLS connections from one IP address; more are closed at accept and counted in "
+                    + "turn_tcp_connections_refused_total. 0: no cap (default ${DEFAULT-VALUE}).")
+    int maxTcpPerIp;
+
+    @Option(names = "--max-tcp-connections", defaultValue = "100000", paramLabel = "N",
+            description = "TCP and TLS connections in all; each TCP allocation also holds a relay socket, so keep twice "
+                    + "this under the file descriptor limit. 0: no cap (default ${DEFAULT-VALUE}).")
+    int maxTcp;
+
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "Event loops (default: one per core).")
     int threads;
 
@@ -319,7 +329,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         return new ServerConfig(listenAddresses, relayIps, external, minPort, maxPort, realm, keys, secrets,
                 allowPeers, denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetime, nonceLifetime,
-                strictChannelNumbers, threads, altListen, TimeSource.SYSTEM, tls(), unauthRate());
+                strictChannelNumbers, threads, altListen, TimeSource.SYSTEM, tls(), unauthRate(), maxTcpPerIp, maxTcp);
     }
 
     /** {@code --unauth-rate}: "N/s" or "N". */

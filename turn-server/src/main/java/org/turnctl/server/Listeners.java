@@ -18,6 +18,7 @@ import java.util.List;
 import org.turnctl.server.discovery.BehaviorDiscovery;
 import org.turnctl.server.config.TimeSource;
 import org.turnctl.server.inbound.DtlsListenerHandler;
+import org.turnctl.server.inbound.ConnectionLimits;
 import org.turnctl.server.inbound.InboundRouter;
 import org.turnctl.server.inbound.TcpConnectionHandler;
 import org.turnctl.server.inbound.UdpListenerHandler;
@@ -49,12 +50,19 @@ final class Listeners {
     private final InboundRouter router;
     private final TurnMetrics metrics;
     private final List<Channel> channels = new ArrayList<>();
+    private final ConnectionLimits connectionLimits;
 
     Listeners(EventLoopGroup group, Transports transports, InboundRouter router, TurnMetrics metrics) {
+        this(group, transports, router, metrics, new ConnectionLimits(0, 0, metrics));
+    }
+
+    Listeners(EventLoopGroup group, Transports transports, InboundRouter router, TurnMetrics metrics,
+            ConnectionLimits connectionLimits) {
         this.group = group;
         this.transports = transports;
         this.router = router;
         this.metrics = metrics;
+        this.connectionLimits = connectionLimits;
     }
 
     List<Channel> channels() {
@@ -146,6 +154,9 @@ final class Listeners {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!connectionLimits.admit(ch)) {
+                            return; // over --max-tcp-connections(-per-ip): closed at accept
+                        }
                         // A connection that holds no allocation may not sit idle forever (slowloris);
                         // one with an allocation lives as long as the allocation does.
                         front.accept(ch);

@@ -31,6 +31,7 @@ import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.config.Settings;
 import org.turnctl.server.discovery.BehaviorDiscovery;
 import org.turnctl.server.handler.RequestDispatcher;
+import org.turnctl.server.inbound.ConnectionLimits;
 import org.turnctl.server.inbound.InboundRouter;
 import org.turnctl.server.inbound.UnauthenticatedLimiter;
 import org.turnctl.server.metrics.TurnMetrics;
@@ -109,7 +110,8 @@ public final class TurnServer implements AutoCloseable {
                 new UnauthenticatedLimiter(config.unauthRate(), config.time()));
 
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.effectiveThreads(), transports.ioHandlerFactory());
-        Listeners bound = new Listeners(group, transports, router, metrics);
+        Listeners bound = new Listeners(group, transports, router, metrics,
+                new ConnectionLimits(config.maxTcpPerIp(), config.maxTcp(), metrics));
         List<InetSocketAddress> udp = new ArrayList<>();
         List<InetSocketAddress> tcp = new ArrayList<>();
         List<InetSocketAddress> tls = new ArrayList<>();

@@ -22,6 +22,8 @@ import org.turnctl.stun.attr.Lifetime;
  * @param altListen      RFC 5780 second address and port (A2:P2), or null
  * @param tls            TURN over TLS, or {@link TlsConfig#NONE}
  * @param unauthRate     --unauth-rate: answers a second to one source IP without an allocation, 0 for no limit
+ * @param maxTcpPerIp    --max-tcp-connections-per-ip, 0 for no cap
+ * @param maxTcp         --max-tcp-connections, 0 for no cap
  */
 public record ServerConfig(
         List<InetSocketAddress> listen,
@@ -44,7 +46,14 @@ public record ServerConfig(
         InetSocketAddress altListen,
         TimeSource time,
         TlsConfig tls,
-        int unauthRate) {
+        int unauthRate,
+        int maxTcpPerIp,
+        int maxTcp) {
+
+    /** TCP and TLS connections from one IP: a NAT with many callers stays under it. */
+    public static final int DEFAULT_MAX_TCP_PER_IP = 1_000;
+    /** In all: two descriptors each (connection and relay socket), well within systemd's LimitNOFILE. */
+    public static final int DEFAULT_MAX_TCP = 100_000;
 
     /**
      * Answers a second per source IP before it has an allocation: a browser sends a handful per
@@ -112,6 +121,9 @@ public record ServerConfig(
         if (unauthRate < 0) {
             throw new IllegalArgumentException("--unauth-rate must not be negative");
         }
+        if (maxTcpPerIp < 0 || maxTcp < 0) {
+            throw new IllegalArgumentException("--max-tcp-connections-per-ip and --max-tcp-connections must not be negative");
+        }
     }
 
     /** With the default --unauth-rate. */
@@ -122,7 +134,7 @@ public record ServerConfig(
             InetSocketAddress altListen, TimeSource time, TlsConfig tls) {
         this(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers, denyPeers,
                 allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds, strictChannelNumbers,
-                threads, altListen, time, tls, DEFAULT_UNAUTH_RATE);
+                threads, altListen, time, tls, DEFAULT_UNAUTH_RATE, DEFAULT_MAX_TCP_PER_IP, DEFAULT_MAX_TCP);
     }
 
     /** Without TLS. */
@@ -140,14 +152,21 @@ public record ServerConfig(
     public ServerConfig withTls(TlsConfig tls) {
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
-                strictChannelNumbers, threads, altListen, time, tls, unauthRate);
+                strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp);
     }
 
     /** The same configuration with another --unauth-rate. */
     public ServerConfig withUnauthRate(int perSecond) {
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
-                strictChannelNumbers, threads, altListen, time, tls, perSecond);
+                strictChannelNumbers, threads, altListen, time, tls, perSecond, maxTcpPerIp, maxTcp);
+    }
+
+    /** The same configuration with other TCP connection caps. */
+    public ServerConfig withTcpCaps(int perIp, int inTotal) {
+        return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
+                denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
+                strictChannelNumbers, threads, altListen, time, tls, unauthRate, perIp, inTotal);
     }
 
     public int effectiveThreads() {
@@ -162,6 +181,6 @@ public record ServerConfig(
                 + ", denyPeers=" + denyPeers + ", allowLoopbackPeers=" + allowLoopbackPeers
                 + ", userQuota=" + userQuota + ", totalQuota=" + totalQuota + ", maxLifetime=" + maxLifetimeSeconds
                 + ", nonceLifetime=" + nonceLifetimeSeconds + ", strictChannelNumbers=" + strictChannelNumbers
-                + ", threads=" + threads + ", altListen=" + altListen + ", tls=" + tls + ", unauthRate=" + unauthRate + "]";
+                + ", threads=" + threads + ", altListen=" + altListen + ", tls=" + tls + ", unauthRate=" + unauthRate + ", maxTcpPerIp=" + maxTcpPerIp + ", maxTcp=" + maxTcp + "]";
     }
 }

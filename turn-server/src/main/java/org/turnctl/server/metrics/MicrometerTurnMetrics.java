@@ -51,6 +51,7 @@ public final class MicrometerTurnMetrics implements TurnMetrics {
     private final Counter bytesToClient;
     private final Counter bindings;
     private final Map<String, Counter> handshakes = new HashMap<>();
+    private final Map<String, Counter> refusedConnections = new HashMap<>();
     private final MeterRegistry registry;
 
     public MicrometerTurnMetrics(MeterRegistry registry, IntSupplier relayPortsInUse) {
@@ -94,6 +95,11 @@ public final class MicrometerTurnMetrics implements TurnMetrics {
         bytesToClient = Counter.builder("turn_relay_bytes_total").tag("direction", "peer_to_client")
                 .description("Application payload bytes relayed").register(registry);
         bindings = Counter.builder("stun_binding_requests_total").register(registry);
+        for (String r : List.of("per_ip", "total")) {
+            refusedConnections.put(r, Counter.builder("turn_tcp_connections_refused_total").tag("reason", r)
+                    .description("TCP and TLS connections closed at accept by --max-tcp-connections-per-ip or "
+                            + "--max-tcp-connections").register(registry));
+        }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -164,6 +170,14 @@ public final class MicrometerTurnMetrics implements TurnMetrics {
     @Override
     public void bindingRequest() {
         bindings.increment();
+    }
+
+    @Override
+    public void tcpConnectionRefused(String reason) {
+        Counter c = refusedConnections.get(reason);
+        if (c != null) {
+            c.increment();
+        }
     }
 
     @Override

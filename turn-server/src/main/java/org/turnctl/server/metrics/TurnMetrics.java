@@ -40,6 +40,10 @@ public interface TurnMetrics {
     default void bindingRequest() {
     }
 
+    /** A TCP or TLS connection closed at accept: {@code per_ip} or {@code total} cap reached. */
+    default void tcpConnectionRefused(String reason) {
+    }
+
     /** One TLS or DTLS handshake: result ok, failed, timeout or cookie (a DTLS ClientHello without one). */
     default void tlsHandshake(String transport, String result) {
     }
