@@ -165,6 +165,13 @@ final class ServeCommand implements Callable<Integer> {
                     + "limited; 0 turns it off (default ${DEFAULT-VALUE}).")
     String unauthRate;
 
+    @Option(names = "--auth-failure-rate", defaultValue = "5", paramLabel = "N",
+            description = "Failed authentications a second per source IP and per user name (bursts of twice that); "
+                    + "past it requests from that IP or for that user are dropped unanswered until the bucket refills, "
+                    + "so passwords cannot be guessed at line rate. Loopback sources count only against the user name. "
+                    + "0: no limit (default ${DEFAULT-VALUE}).")
+    int authFailureRate;
+
     @Option(names = "--max-tcp-connections-per-ip", defaultValue = "1000", paramLabel = "N",
             description = "TCP and TLS connections from one IP address; more are closed at accept and counted in "
                     + "turn_tcp_connections_refused_total. 0: no cap (default ${DEFAULT-VALUE}).")
@@ -329,7 +336,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         return new ServerConfig(listenAddresses, relayIps, external, minPort, maxPort, realm, keys, secrets,
                 allowPeers, denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetime, nonceLifetime,
-                strictChannelNumbers, threads, altListen, TimeSource.SYSTEM, tls(), unauthRate(), maxTcpPerIp, maxTcp);
+                strictChannelNumbers, threads, altListen, TimeSource.SYSTEM, tls(), unauthRate(), maxTcpPerIp, maxTcp,
+                authFailureRate);
     }
 
     /** {@code --unauth-rate}: "N/s" or "N". */

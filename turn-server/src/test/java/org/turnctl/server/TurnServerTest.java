@@ -486,6 +486,25 @@ class TurnServerTest {
     }
 
     @Test
+    void passwordGuessingIsThrottledPerUserNameWithoutAnAnswer() throws Exception {
+        TestServers s = new TestServers(); // --auth-failure-rate 5/s: bursts of 10
+        start(s);
+        TestClient guesser = TestClient.udp(server.udpAddresses().get(0)).credentials("alice", "not-alice-pass");
+        closeMe.add(guesser);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(401, TestClient.errorCode(allocate(guesser)), "guess " + (i + 1) + " is answered");
+        }
+        assertThrows(AssertionError.class, () -> allocate(guesser)); // the 11th guess gets no answer
+        // The user name is throttled, whoever asks (loopback counts against the name only) ...
+        assertThrows(AssertionError.class, () -> allocate(udpClient("alice")));
+        // ... other users are not ...
+        assertEquals(MessageClass.SUCCESS_RESPONSE, allocate(udpClient("bob")).messageClass());
+        // ... and a second later the bucket has refilled.
+        s.time.advanceSeconds(1);
+        assertEquals(MessageClass.SUCCESS_RESPONSE, allocate(udpClient("alice")).messageClass());
+    }
+
+    @Test
     void expiredReservationIsRefused() throws Exception {
         TestServers s = new TestServers();
         start(s);

@@ -24,6 +24,7 @@ import org.turnctl.stun.attr.Lifetime;
  * @param unauthRate     --unauth-rate: answers a second to one source IP without an allocation, 0 for no limit
  * @param maxTcpPerIp    --max-tcp-connections-per-ip, 0 for no cap
  * @param maxTcp         --max-tcp-connections, 0 for no cap
+ * @param authFailureRate --auth-failure-rate: failed authentications a second per source IP and per user name, 0 for no limit
  */
 public record ServerConfig(
         List<InetSocketAddress> listen,
@@ -48,7 +49,11 @@ public record ServerConfig(
         TlsConfig tls,
         int unauthRate,
         int maxTcpPerIp,
-        int maxTcp) {
+        int maxTcp,
+        int authFailureRate) {
+
+    /** Failed authentications a second per source IP and per user name (bursts of twice that). */
+    public static final int DEFAULT_AUTH_FAILURE_RATE = 5;
 
     /** TCP and TLS connections from one IP: a NAT with many callers stays under it. */
     public static final int DEFAULT_MAX_TCP_PER_IP = 1_000;
@@ -121,6 +126,9 @@ public record ServerConfig(
         if (unauthRate < 0) {
             throw new IllegalArgumentException("--unauth-rate must not be negative");
         }
+        if (authFailureRate < 0) {
+            throw new IllegalArgumentException("--auth-failure-rate must not be negative");
+        }
         if (maxTcpPerIp < 0 || maxTcp < 0) {
             throw new IllegalArgumentException("--max-tcp-connections-per-ip and --max-tcp-connections must not be negative");
         }
@@ -134,7 +142,8 @@ public record ServerConfig(
             InetSocketAddress altListen, TimeSource time, TlsConfig tls) {
         this(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers, denyPeers,
                 allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds, strictChannelNumbers,
-                threads, altListen, time, tls, DEFAULT_UNAUTH_RATE, DEFAULT_MAX_TCP_PER_IP, DEFAULT_MAX_TCP);
+                threads, altListen, time, tls, DEFAULT_UNAUTH_RATE, DEFAULT_MAX_TCP_PER_IP, DEFAULT_MAX_TCP,
+                DEFAULT_AUTH_FAILURE_RATE);
     }
 
     /** Without TLS. */
@@ -152,21 +161,28 @@ public record ServerConfig(
     public ServerConfig withTls(TlsConfig tls) {
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
-                strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp);
+                strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate);
     }
 
     /** The same configuration with another --unauth-rate. */
     public ServerConfig withUnauthRate(int perSecond) {
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
-                strictChannelNumbers, threads, altListen, time, tls, perSecond, maxTcpPerIp, maxTcp);
+                strictChannelNumbers, threads, altListen, time, tls, perSecond, maxTcpPerIp, maxTcp, authFailureRate);
+    }
+
+    /** The same configuration with another --auth-failure-rate. */
+    public ServerConfig withAuthFailureRate(int perSecond) {
+        return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
+                denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
+                strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, perSecond);
     }
 
     /** The same configuration with other TCP connection caps. */
     public ServerConfig withTcpCaps(int perIp, int inTotal) {
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
-                strictChannelNumbers, threads, altListen, time, tls, unauthRate, perIp, inTotal);
+                strictChannelNumbers, threads, altListen, time, tls, unauthRate, perIp, inTotal, authFailureRate);
     }
 
     public int effectiveThreads() {
@@ -181,6 +197,6 @@ public record ServerConfig(
                 + ", denyPeers=" + denyPeers + ", allowLoopbackPeers=" + allowLoopbackPeers
                 + ", userQuota=" + userQuota + ", totalQuota=" + totalQuota + ", maxLifetime=" + maxLifetimeSeconds
                 + ", nonceLifetime=" + nonceLifetimeSeconds + ", strictChannelNumbers=" + strictChannelNumbers
-                + ", threads=" + threads + ", altListen=" + altListen + ", tls=" + tls + ", unauthRate=" + unauthRate + ", maxTcpPerIp=" + maxTcpPerIp + ", maxTcp=" + maxTcp + "]";
+                + ", threads=" + threads + ", altListen=" + altListen + ", tls=" + tls + ", unauthRate=" + unauthRate + ", maxTcpPerIp=" + maxTcpPerIp + ", maxTcp=" + maxTcp + ", authFailureRate=" + authFailureRate + "]";
     }
 }

@@ -1,6 +1,7 @@
 package org.turnctl.server.handler;
 
 import io.netty.channel.EventLoop;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,8 @@ import org.turnctl.server.auth.Credential;
 import org.turnctl.server.auth.NonceService;
 import org.turnctl.server.config.Settings;
 import org.turnctl.server.config.TimeSource;
+import org.turnctl.server.limit.TokenBuckets;
+import org.turnctl.server.metrics.DropReason;
 import org.turnctl.server.metrics.TurnMetrics;
 import org.turnctl.server.relay.RelaySockets;
 import org.turnctl.stun.MessageClass;
@@ -46,6 +49,23 @@ public final class RequestDispatcher {
     private final TimeSource clock;
     private final Map<Method, MethodHandler> turnMethods;
     private final Map<EventLoop, TransactionCache> transactions = new ConcurrentHashMap<>();
+    private final Map<EventLoop, AuthFailures> authFailures = new ConcurrentHashMap<>();
+
+    /** Failed authentications by source IP and by user name, one table pair per event loop (no shared lock). */
+    private static final class AuthFailures {
+        static final int MAX_KEYS = 16_384;
+        final TokenBuckets<InetAddress> byIp = new TokenBuckets<>(MAX_KEYS);
+        final TokenBuckets<String> byUser = new TokenBuckets<>(MAX_KEYS);
+    }
+
+    /** A request from a source or for a user past --auth-failure-rate: dropped without an answer. */
+    private static final class Throttled extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Throttled() {
+            super(null, null, false, false);
+        }
+    }
 
     public RequestDispatcher(AtomicReference<Settings> settings, NonceService nonces, AllocationManager allocations,
             RelaySockets relaySockets, TimeSource clock) {
@@ -85,6 +105,8 @@ public final class RequestDispatcher {
             authenticate(ctx);
             rejectUnknownAttributes(req);
             handler.handle(ctx);
+        } catch (Throttled t) {
+            metrics.dropped(DropReason.RATE_LIMIT);
         } catch (TurnException e) {
             fail(ctx, e);
         }
@@ -119,6 +141,15 @@ public final class RequestDispatcher {
             metrics.authFailure("bad_request");
             throw new TurnException(ErrorCode.BAD_REQUEST, "integrity without USERNAME, REALM and NONCE");
         }
+        // Password guessing: a source IP or a user name past its failures a second gets no answer
+        // (and costs no HMAC) until its bucket refills.
+        int rate = ctx.settings().config().authFailureRate();
+        InetAddress source = ctx.fiveTuple().client().getAddress();
+        AuthFailures failures = rate > 0 ? authFailures.computeIfAbsent(ctx.eventLoop(), l -> new AuthFailures()) : null;
+        if (failures != null && ((!source.isLoopbackAddress() && !failures.byIp.hasToken(source, rate, 2.0 * rate, ctx.now()))
+                || !failures.byUser.hasToken(username, rate, 2.0 * rate, ctx.now()))) {
+            throw new Throttled();
+        }
         // "If the NONCE is no longer valid, the server MUST generate an error response with an
         // error code of 438."
         if (nonces.check(nonce, ctx.fiveTuple().client().getAddress(), ctx.now()) != NonceService.Verdict.VALID) {
@@ -130,6 +161,7 @@ public final class RequestDispatcher {
         Credential credential = ctx.settings().authenticator().lookup(username, ctx.settings().realm(), ctx.now());
         if (credential == null) {
             metrics.authFailure("unknown_user");
+            failed(failures, source, username, rate, ctx.now());
             throw new Challenge(ErrorCode.UNAUTHENTICATED);
         }
         // "Using the password associated with the username in the USERNAME attribute, compute
@@ -143,7 +175,19 @@ public final class RequestDispatcher {
             }
         }
         metrics.authFailure("bad_integrity");
+        failed(failures, source, username, rate, ctx.now());
         throw new Challenge(ErrorCode.UNAUTHENTICATED);
+    }
+
+    /** Counts one failed authentication against the source IP (loopback aside) and the user name. */
+    private static void failed(AuthFailures failures, InetAddress source, String username, int rate, long now) {
+        if (failures == null) {
+            return;
+        }
+        if (!source.isLoopbackAddress()) {
+            failures.byIp.take(source, rate, 2.0 * rate, now);
+        }
+        failures.byUser.take(username, rate, 2.0 * rate, now);
     }
 
     private static void rejectUnknownAttributes(StunMessage req) {

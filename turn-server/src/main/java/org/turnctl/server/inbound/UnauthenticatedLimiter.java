@@ -2,9 +2,8 @@ package org.turnctl.server.inbound;
 
 import io.netty.util.concurrent.FastThreadLocal;
 import java.net.InetAddress;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.turnctl.server.config.TimeSource;
+import org.turnctl.server.limit.TokenBuckets;
 
 /**
  * A token bucket per source IP for the requests a server answers before it knows who is asking
@@ -24,22 +23,12 @@ public final class UnauthenticatedLimiter {
     private final double perSecond;
     private final double burst;
     private final TimeSource clock;
-    private final FastThreadLocal<Map<InetAddress, Bucket>> tables = new FastThreadLocal<>() {
+    private final FastThreadLocal<TokenBuckets<InetAddress>> tables = new FastThreadLocal<>() {
         @Override
-        protected Map<InetAddress, Bucket> initialValue() {
-            return new LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<InetAddress, Bucket> eldest) {
-                    return size() > MAX_SOURCES;
-                }
-            };
+        protected TokenBuckets<InetAddress> initialValue() {
+            return new TokenBuckets<>(MAX_SOURCES);
         }
     };
-
-    private static final class Bucket {
-        double tokens;
-        long lastMillis;
-    }
 
     /** {@code perSecond} requests a second from one address, bursts of twice that; 0 turns it off. */
     public UnauthenticatedLimiter(int perSecond, TimeSource clock) {
@@ -61,23 +50,7 @@ public final class UnauthenticatedLimiter {
         if (perSecond <= 0 || source.isLoopbackAddress()) {
             return true;
         }
-        long now = clock.nowMillis();
-        Map<InetAddress, Bucket> table = tables.get();
-        Bucket b = table.get(source);
-        if (b == null) {
-            b = new Bucket();
-            b.tokens = burst;
-            b.lastMillis = now;
-            table.put(source, b);
-        } else {
-            b.tokens = Math.min(burst, b.tokens + (now - b.lastMillis) * perSecond / 1000.0);
-            b.lastMillis = now;
-        }
-        if (b.tokens < 1) {
-            return false;
-        }
-        b.tokens -= 1;
-        return true;
+        return tables.get().take(source, perSecond, burst, clock.nowMillis());
     }
 
     /** Addresses in this thread's table (tests: the bound on memory). */
