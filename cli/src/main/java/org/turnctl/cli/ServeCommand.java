@@ -168,7 +168,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--auth-failure-rate", defaultValue = "5", paramLabel = "N",
             description = "Failed authentications a second per source IP and per user name (bursts of twice that); "
                     + "past it requests from that IP or for that user are dropped unanswered until the bucket refills, "
-                    + "so passwords cannot be guessed at line rate. Loopback sources count only against the user name. "
+                    + "so passwords cannot be guessed at line rate. Counted per event loop; loopback sources count only "
+                    + "against the user name. "
                     + "0: no limit (default ${DEFAULT-VALUE}).")
     int authFailureRate;
 
