@@ -45,8 +45,6 @@ public final class LossyLink implements Closeable {
      * @param jitterMicros uniform extra delay in [0, jitter)
      */
     public record Behaviour(double loss, long delayMicros, long jitterMicros) {
-        public static final Behaviour PERFECT = new Behaviour(0, 0, 0);
-
         public Behaviour {
             if (loss < 0 || loss > 1 || delayMicros < 0 || jitterMicros < 0) {
                 throw new IllegalArgumentException("loss 0-1, delay and jitter >= 0");

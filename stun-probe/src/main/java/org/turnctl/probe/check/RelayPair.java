@@ -28,7 +28,7 @@ public final class RelayPair implements Closeable {
      * minimum RTO: at 10% loss each way one transmission's round trip fails 34% of the time, and
      * ten of them in a 5 s --timeout fail together once in 40,000 attempts.
      */
-    private static final long MAX_RTO_MS = StunClient.INITIAL_RTO_MS;
+    private static final long CHECK_INTERVAL_MS = StunClient.INITIAL_RTO_MS;
 
     private boolean channels;
     private Reflector reflector;
@@ -101,7 +101,6 @@ public final class RelayPair implements Closeable {
         List<Long> sentAt = new ArrayList<>();
         long start = System.nanoTime();
         long deadline = start + timeoutMs * 1_000_000;
-        long rto = StunClient.INITIAL_RTO_MS;
         long nextSend = start;
         while (true) {
             long now = System.nanoTime();
@@ -113,8 +112,7 @@ public final class RelayPair implements Closeable {
                 byte[] check = ProbeDatagram.encode(ProbeDatagram.CHECK, seq, sentAt.size() + 1);
                 sentAt.add(System.nanoTime());
                 sendTo(a, b, check);
-                nextSend = now + rto * 1_000_000;
-                rto = Math.min(rto * 2, MAX_RTO_MS);
+                nextSend = now + CHECK_INTERVAL_MS * 1_000_000;
             }
             Inbound in = a.receive(Math.max(1, (Math.min(nextSend, deadline) - System.nanoTime()) / 1_000_000));
             ProbeDatagram.Parsed d = ProbeDatagram.parse(TurnClient.payload(in));

@@ -164,20 +164,6 @@ public record ServerConfig(
                 strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate);
     }
 
-    /** The same configuration with another --unauth-rate. */
-    public ServerConfig withUnauthRate(int perSecond) {
-        return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
-                denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
-                strictChannelNumbers, threads, altListen, time, tls, perSecond, maxTcpPerIp, maxTcp, authFailureRate);
-    }
-
-    /** The same configuration with another --auth-failure-rate. */
-    public ServerConfig withAuthFailureRate(int perSecond) {
-        return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
-                denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
-                strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, perSecond);
-    }
-
     /** The same configuration with other TCP connection caps. */
     public ServerConfig withTcpCaps(int perIp, int inTotal) {
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,

@@ -17,7 +17,7 @@ public final class ConnectionLimits {
     private final int perIp;
     private final int total;
     private final TurnMetrics metrics;
-    private final ConcurrentHashMap<InetAddress, AtomicInteger> byIp = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetAddress, Integer> byIp = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
 
     /** @param perIp at most this many connections from one IP, 0 for no cap; @param total in all, 0 for no cap */
@@ -33,47 +33,32 @@ public final class ConnectionLimits {
      */
     public boolean admit(Channel ch) {
         InetAddress ip = ((InetSocketAddress) ch.remoteAddress()).getAddress();
-        if (total > 0 && open.incrementAndGet() > total) {
+        if (open.incrementAndGet() > total && total > 0) {
             open.decrementAndGet();
             refuse(ch, "total");
             return false;
-        } else if (total <= 0) {
-            open.incrementAndGet();
         }
-        AtomicInteger n = byIp.computeIfAbsent(ip, k -> new AtomicInteger());
-        if (perIp > 0 && n.incrementAndGet() > perIp) {
-            release(ip, n);
+        // One atomic step per key: count the connection, or refuse it when the IP is at its cap.
+        boolean[] over = new boolean[1];
+        byIp.compute(ip, (k, n) -> {
+            int count = n == null ? 0 : n;
+            over[0] = perIp > 0 && count >= perIp;
+            return over[0] ? n : count + 1;
+        });
+        if (over[0]) {
             open.decrementAndGet();
             refuse(ch, "per_ip");
             return false;
-        } else if (perIp <= 0) {
-            n.incrementAndGet();
         }
         ch.closeFuture().addListener(f -> {
-            release(ip, n);
+            byIp.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
             open.decrementAndGet();
         });
         return true;
     }
 
-    private void release(InetAddress ip, AtomicInteger n) {
-        if (n.decrementAndGet() <= 0) {
-            byIp.remove(ip, n); // only if no other connection raced a new count in
-        }
-    }
-
     private void refuse(Channel ch, String reason) {
         metrics.tcpConnectionRefused(reason);
         ch.close();
-    }
-
-    /** Connections open now (tests). */
-    public int open() {
-        return open.get();
-    }
-
-    /** Addresses with a connection open (tests: the table empties). */
-    public int addresses() {
-        return byIp.size();
     }
 }

@@ -37,10 +37,6 @@ public final class UnauthenticatedLimiter {
         this.clock = clock;
     }
 
-    public boolean enabled() {
-        return perSecond > 0;
-    }
-
     /**
      * Takes a token for one answer to {@code source}; false when it is over its rate. Loopback
      * sources are not limited: the kernel drops loopback-sourced packets arriving from a network
