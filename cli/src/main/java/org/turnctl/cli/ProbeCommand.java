@@ -88,7 +88,9 @@ final class ProbeCommand implements Callable<Integer> {
     Duration timeout;
 
     @Option(names = "--checks", split = ",", paramLabel = "LIST",
-            description = "tls,binding,nat,auth,relay,success,ice (default: all that apply to the URI; ice only with --ice).")
+            description = "tls,binding,nat,auth,acl,relay,success,ice (default: all that apply to the URI; ice only with --ice; "
+                    + "acl only when named: it asks the relay for permissions to internal and special-purpose addresses "
+                    + "and fails on each one granted).")
     List<String> checks = new ArrayList<>();
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json", description = "Report on stdout (default ${DEFAULT-VALUE}).")
@@ -249,7 +251,7 @@ final class ProbeCommand implements Callable<Integer> {
         for (String c : checks) {
             String name = c.strip().toLowerCase(Locale.ROOT);
             if (!ProbeOptions.ALL.contains(name)) {
-                throw new UsageException("--checks: unknown check '" + c + "' (tls, binding, nat, auth, relay, success, ice)");
+                throw new UsageException("--checks: unknown check '" + c + "' (tls, binding, nat, auth, acl, relay, success, ice)");
             }
             wanted.add(name);
         }

@@ -6,6 +6,8 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
+import org.turnctl.probe.acl.AclCheck;
+import org.turnctl.probe.acl.AclReport;
 import org.turnctl.probe.check.AuthCheck;
 import org.turnctl.probe.check.BindingCheck;
 import org.turnctl.probe.check.CheckResult;
@@ -71,7 +73,7 @@ public final class Prober {
                 NatReport blocked = new NatReport("unknown", "unknown", "udp-blocked", mapped == null ? null : mapped.toString(), null,
                         NatReport.UDP_BLOCKED);
                 checks.add(new CheckResult("nat", CheckResult.Status.FAIL, why, tcp.result().durationMs(), java.util.Map.of()));
-                for (String name : List.of("auth", "relay", "success")) {
+                for (String name : List.of("auth", "acl", "relay", "success")) {
                     if (uri.isTurn() && o.wants(name)) {
                         checks.add(CheckResult.skip(name, why + "; try " + uri.scheme() + ":" + uri.host() + ":" + uri.port()
                                 + "?transport=tcp"));
@@ -94,6 +96,7 @@ public final class Prober {
             nat = n.report();
         }
         SuccessReport success = null;
+        AclReport acl = null;
         List<String> thresholds = new ArrayList<>();
         if (uri.isTurn()) {
             String expired = expiredRestCredential(o);
@@ -110,6 +113,11 @@ public final class Prober {
                             nat, null, List.of());
                 }
             }
+            if (o.wants("acl")) {
+                AclCheck.Outcome a = AclCheck.run(target);
+                checks.add(a.result());
+                acl = a.report();
+            }
             if (o.wants("relay")) {
                 checks.add(RelayCheck.run(target));
             }
@@ -123,7 +131,7 @@ public final class Prober {
             }
         }
         boolean failed = checks.stream().anyMatch(c -> c.status() == CheckResult.Status.FAIL) || !thresholds.isEmpty();
-        return new TargetReport(uri.text(), failed ? "fail" : "pass", checks, nat, success, thresholds, tls);
+        return new TargetReport(uri.text(), failed ? "fail" : "pass", checks, nat, success, thresholds, tls, acl);
     }
 
     /** A REST username "expiry:user" whose expiry has passed by the probe's clock, in words; else null. */
@@ -146,7 +154,7 @@ public final class Prober {
     }
 
     private static List<CheckResult> skipAfterAuth(List<CheckResult> checks, ProbeOptions o, String why) {
-        for (String name : List.of("relay", "success", "ice")) {
+        for (String name : List.of("acl", "relay", "success", "ice")) {
             if (o.wants(name)) {
                 checks.add(CheckResult.skip(name, why));
             }
@@ -155,7 +163,7 @@ public final class Prober {
     }
 
     private static List<CheckResult> skipRest(List<CheckResult> checks, IceServerUri uri, ProbeOptions o, String why) {
-        for (String name : List.of("nat", "auth", "relay", "success")) {
+        for (String name : List.of("nat", "auth", "acl", "relay", "success")) {
             boolean applies = name.equals("nat") || uri.isTurn();
             if (applies && o.wants(name)) {
                 checks.add(CheckResult.skip(name, why));

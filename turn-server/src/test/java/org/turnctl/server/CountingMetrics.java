@@ -13,6 +13,8 @@ public final class CountingMetrics implements TurnMetrics {
     private final AtomicLong relayedToClient = new AtomicLong();
     private final Map<String, AtomicLong> active = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, AtomicLong> handshakes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong permissions = new AtomicLong();
+    private final AtomicLong channels = new AtomicLong();
 
     public CountingMetrics() {
         for (DropReason r : DropReason.values()) {
@@ -33,6 +35,26 @@ public final class CountingMetrics implements TurnMetrics {
     @Override
     public void allocationActive(String transport, String family, int delta) {
         active.computeIfAbsent(transport, t -> new AtomicLong()).addAndGet(delta);
+    }
+
+    @Override
+    public void permissions(int delta) {
+        permissions.addAndGet(delta);
+    }
+
+    @Override
+    public void channels(int delta) {
+        channels.addAndGet(delta);
+    }
+
+    /** The turn_permissions gauge as the server moved it. */
+    public long permissions() {
+        return permissions.get();
+    }
+
+    /** The turn_channels gauge as the server moved it. */
+    public long channels() {
+        return channels.get();
     }
 
     @Override

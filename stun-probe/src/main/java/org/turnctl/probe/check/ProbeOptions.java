@@ -19,7 +19,9 @@ public record ProbeOptions(String username, String password, long secretExpiry, 
         int count, int concurrency, long intervalMs, long timeoutMs, Set<String> checks, double minSuccessPct,
         double maxRttMs, double maxLossPct, boolean ice, TlsOptions tls, int echoes) {
 
-    public static final Set<String> ALL = Set.of("tls", "binding", "nat", "auth", "relay", "success", "ice");
+    public static final Set<String> ALL = Set.of("tls", "binding", "nat", "auth", "acl", "relay", "success", "ice");
+    /** Run only when named in --checks: ice needs --ice, acl probes a security boundary. */
+    private static final Set<String> OPT_IN = Set.of("ice", "acl");
     /** At least this many echoes per attempt: fewer say little about loss or jitter. */
     public static final int DEFAULT_ECHOES = 20;
 
@@ -49,7 +51,10 @@ public record ProbeOptions(String username, String password, long secretExpiry, 
     }
 
     public boolean wants(String check) {
-        return checks.isEmpty() ? !check.equals("ice") || ice : checks.contains(check);
+        if (!checks.isEmpty()) {
+            return checks.contains(check);
+        }
+        return !OPT_IN.contains(check) || (check.equals("ice") && ice);
     }
 
     public boolean hasCredentials() {

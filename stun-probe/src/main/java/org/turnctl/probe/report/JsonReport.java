@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
 import java.util.Map;
+import org.turnctl.probe.acl.AclReport;
 import org.turnctl.probe.check.CheckResult;
 import org.turnctl.probe.check.TlsReport;
 import org.turnctl.probe.nat.NatReport;
@@ -54,6 +55,9 @@ public final class JsonReport {
                 if (r.tls() != null) {
                     tls(g, r.tls());
                 }
+                if (r.acl() != null) {
+                    acl(g, r.acl());
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -95,6 +99,30 @@ public final class JsonReport {
         } else {
             g.writeNumberField("daysLeft", t.daysLeft());
         }
+        g.writeEndObject();
+    }
+
+    /** targets[].acl: the special-purpose peers the relay would let a client reach (--checks acl only). */
+    private static void acl(JsonGenerator g, AclReport a) throws IOException {
+        g.writeObjectFieldStart("acl");
+        g.writeNumberField("tested", a.tested());
+        g.writeNumberField("unanswered", a.unanswered());
+        g.writeArrayFieldStart("allowed");
+        for (AclReport.Finding f : a.allowed()) {
+            g.writeStartObject();
+            g.writeStringField("address", f.address());
+            g.writeStringField("range", f.range());
+            g.writeStringField("risk", f.risk());
+            g.writeStringField("method", f.method());
+            g.writeStringField("relay", f.relay());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("notes");
+        for (String n : a.notes()) {
+            g.writeString(n);
+        }
+        g.writeEndArray();
         g.writeEndObject();
     }
 

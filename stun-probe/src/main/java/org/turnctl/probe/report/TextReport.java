@@ -59,6 +59,15 @@ public final class TextReport {
                         r.nat().filtering(), r.nat().classic(), r.nat().publicAddress(),
                         r.nat().hairpinningText());
             }
+            if (r.acl() != null && !r.acl().allowed().isEmpty()) {
+                out.printf("   -- acl: %d special-purpose peers allowed%n", r.acl().allowed().size());
+                List<String[]> a = new ArrayList<>();
+                a.add(new String[] {"address", "range", "granted", "risk"});
+                for (var f : r.acl().allowed()) {
+                    a.add(new String[] {f.address(), f.range(), f.method() + " on " + f.relay(), f.risk()});
+                }
+                table(a, out, "      ");
+            }
         }
         out.flush();
     }

@@ -2,8 +2,9 @@ package org.turnctl.server.policy;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import org.turnctl.stun.address.Ipv4Embedding;
+import org.turnctl.stun.address.SpecialPurposeRegistry;
 
 /**
  * Which peers a client may reach through the relay. Safe by default: loopback, private,
@@ -26,7 +27,7 @@ public final class PeerPolicy {
      * Refused by default: every special-purpose block that is not globally reachable, and a few
      * more, entry by entry in {@link SpecialPurposeRegistry} (docs/PEER-POLICY.md says why each).
      */
-    public static final List<String> DEFAULT_DENY = SpecialPurposeRegistry.denied();
+    public static final List<String> DEFAULT_DENY = denied();
 
     private static final Cidr THIS_NETWORK = Cidr.parse("0.0.0.0/8");
     private static final List<Cidr> LOOPBACK = List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"));
@@ -110,48 +111,31 @@ public final class PeerPolicy {
         return a.length == 16;
     }
 
-    /**
-     * The IPv4 address an IPv6 address carries, in any of the forms a relay could be tricked
-     * with, or null. :: and ::1 are not IPv4-compatible addresses (RFC 4291 section 2.5.5.1).
-     */
+    /** The IPv4 address an IPv6 address carries, in any form a relay could be tricked with, or null. */
     static byte[] embeddedIpv4(byte[] a) {
-        if (a.length != 16) {
-            return null;
-        }
-        if (zero(a, 0, 10) && (a[10] & 0xFF) == 0xFF && (a[11] & 0xFF) == 0xFF) {
-            return Arrays.copyOfRange(a, 12, 16); // ::ffff:a.b.c.d (mapped)
-        }
-        if (zero(a, 0, 12)) {
-            boolean unspecifiedOrLoopback = a[12] == 0 && a[13] == 0 && a[14] == 0 && (a[15] == 0 || a[15] == 1);
-            return unspecifiedOrLoopback ? null : Arrays.copyOfRange(a, 12, 16); // ::a.b.c.d (compatible)
-        }
-        if (zero(a, 0, 8) && (a[8] & 0xFF) == 0xFF && (a[9] & 0xFF) == 0xFF && a[10] == 0 && a[11] == 0) {
-            return Arrays.copyOfRange(a, 12, 16); // ::ffff:0:a.b.c.d (translated)
-        }
-        if (a[0] == 0x20 && a[1] == 0x02) {
-            return Arrays.copyOfRange(a, 2, 6); // 2002:AABB:CCDD::/48 (6to4)
-        }
-        if (a[0] == 0 && a[1] == 0x64 && (a[2] & 0xFF) == 0xFF && (a[3] & 0xFF) == 0x9B && zero(a, 4, 12)) {
-            return Arrays.copyOfRange(a, 12, 16); // 64:ff9b::a.b.c.d (NAT64)
-        }
-        return null;
-    }
-
-    private static boolean zero(byte[] a, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (a[i] != 0) {
-                return false;
-            }
-        }
-        return true;
+        return Ipv4Embedding.extract(a);
     }
 
     static byte[] mapped(byte[] ipv4) {
-        byte[] m = new byte[16];
-        m[10] = (byte) 0xFF;
-        m[11] = (byte) 0xFF;
-        System.arraycopy(ipv4, 0, m, 12, 4);
-        return m;
+        return Ipv4Embedding.MAPPED.embed(ipv4);
+    }
+
+    /**
+     * The registry's denied prefixes, without those inside another denied prefix (they are listed
+     * for the record; the outer one decides).
+     */
+    static List<String> denied() {
+        List<SpecialPurposeRegistry.Entry> deny = SpecialPurposeRegistry.all().stream()
+                .filter(e -> e.decision() == SpecialPurposeRegistry.Decision.DENY).toList();
+        return deny.stream().filter(e -> deny.stream().noneMatch(o -> o != e && strictlyInside(e.prefix(), o.prefix())))
+                .map(SpecialPurposeRegistry.Entry::prefix).toList();
+    }
+
+    /** True when {@code inner} lies inside {@code outer} and is not the same block. */
+    static boolean strictlyInside(String inner, String outer) {
+        Cidr i = Cidr.parse(inner);
+        Cidr o = Cidr.parse(outer);
+        return !i.equals(o) && i.isIpv6() == o.isIpv6() && o.prefixLength() < i.prefixLength() && o.contains(i.network());
     }
 
     /** One line for the start-up log. */

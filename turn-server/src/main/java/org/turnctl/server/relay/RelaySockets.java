@@ -2,6 +2,7 @@ package org.turnctl.server.relay;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
 import java.net.InetSocketAddress;
@@ -14,19 +15,32 @@ import org.turnctl.server.metrics.TurnMetrics;
  * received the Allocate, so the allocation, its client and its peers are all served by one thread.
  */
 public final class RelaySockets {
-    private final Class<? extends DatagramChannel> channelClass;
+    /**
+     * Opens one relay socket with the given handler: a real UDP socket in the server; an
+     * EmbeddedChannel in handler tests and the server fuzz target, which then play the peers.
+     */
+    @FunctionalInterface
+    public interface Binder {
+        ChannelFuture bind(EventLoop loop, InetSocketAddress at, ChannelHandler peerHandler);
+    }
+
+    private final Binder binder;
     private final TimeSource clock;
     private final TurnMetrics metrics;
 
     public RelaySockets(Class<? extends DatagramChannel> channelClass, TimeSource clock, TurnMetrics metrics) {
-        this.channelClass = channelClass;
+        this((loop, at, handler) -> new Bootstrap().group(loop).channel(channelClass).handler(handler).bind(at), clock, metrics);
+    }
+
+    public RelaySockets(Binder binder, TimeSource clock, TurnMetrics metrics) {
+        this.binder = binder;
         this.clock = clock;
         this.metrics = metrics;
     }
 
     /** Starts binding a relay socket; its {@link PeerHandler} relays nothing until {@link #attach}. */
     public ChannelFuture bind(EventLoop loop, InetSocketAddress at) {
-        return new Bootstrap().group(loop).channel(channelClass).handler(new PeerHandler(clock, metrics)).bind(at);
+        return binder.bind(loop, at, new PeerHandler(clock, metrics));
     }
 
     /**

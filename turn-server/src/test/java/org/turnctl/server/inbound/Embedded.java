@@ -10,8 +10,21 @@ final class Embedded extends EmbeddedChannel {
     static final InetSocketAddress SERVER = new InetSocketAddress("127.0.0.1", 3478);
     static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 40000);
 
+    private final InetSocketAddress remote;
+
     Embedded(ChannelHandler... handlers) {
-        super(handlers);
+        this(CLIENT, handlers);
+    }
+
+    /** A connection from {@code remote} (a TCP client other than the default one). */
+    Embedded(InetSocketAddress remote, ChannelHandler... handlers) {
+        super(false, false, handlers);
+        this.remote = remote; // before registering: channelActive handlers ask for it
+        try {
+            register();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
@@ -21,6 +34,6 @@ final class Embedded extends EmbeddedChannel {
 
     @Override
     protected SocketAddress remoteAddress0() {
-        return CLIENT;
+        return remote;
     }
 }

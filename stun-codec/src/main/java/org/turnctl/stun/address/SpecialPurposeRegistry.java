@@ -1,4 +1,4 @@
-package org.turnctl.server.policy;
+package org.turnctl.stun.address;
 
 import java.util.List;
 
@@ -9,11 +9,15 @@ import java.util.List;
  * either (multicast, the deprecated site-local prefix). A new registry entry is one line here:
  * the tests walk this table, and docs/PEER-POLICY.md lists it.
  *
+ * <p>It lives beside the codec, not in the server, because two sides read it: the server's
+ * default peer policy is derived from it, and the probe's {@code acl} check asks a relay
+ * (any relay) for a permission to each entry, to find the ones it would let through.
+ *
  * <p>The rule: an entry whose "Globally Reachable" is False or N/A is denied. Globally reachable
  * entries inside a denied block (service anycast addresses, overlay identifiers) are denied with
  * it, since none is ever a media peer; the others are left to the operator's firewall. The
- * IPv4-in-IPv6 forms are not prefixes to deny but spellings: {@link PeerPolicy} judges the IPv4
- * address they embed.
+ * IPv4-in-IPv6 forms are not prefixes to deny but spellings ({@link Ipv4Embedding}): a peer
+ * policy judges the IPv4 address they embed.
  */
 public final class SpecialPurposeRegistry {
 
@@ -112,22 +116,5 @@ public final class SpecialPurposeRegistry {
     /** Every entry, IPv4 first. */
     public static List<Entry> all() {
         return java.util.stream.Stream.concat(IPV4.stream(), IPV6.stream()).toList();
-    }
-
-    /**
-     * The prefixes the default policy denies, without those inside another denied prefix (they
-     * are listed for the record; the outer one decides).
-     */
-    public static List<String> denied() {
-        List<Entry> deny = all().stream().filter(e -> e.decision() == Decision.DENY).toList();
-        return deny.stream().filter(e -> deny.stream().noneMatch(o -> o != e && strictlyInside(e.prefix(), o.prefix())))
-                .map(Entry::prefix).toList();
-    }
-
-    /** True when {@code inner} lies inside {@code outer} and is not the same block. */
-    static boolean strictlyInside(String inner, String outer) {
-        Cidr i = Cidr.parse(inner);
-        Cidr o = Cidr.parse(outer);
-        return !i.equals(o) && i.isIpv6() == o.isIpv6() && o.prefixLength() < i.prefixLength() && o.contains(i.network());
     }
 }
