@@ -78,6 +78,14 @@ final class ProbeCommand implements Callable<Integer> {
             description = "Pause between attempt starts and relay packets (default ${DEFAULT-VALUE}).")
     Duration interval;
 
+    @Option(names = "--password-algorithm", defaultValue = "auto", paramLabel = "md5|sha256|auto",
+            description = "Password algorithm (RFC 8489 section 9.2): auto (default) takes the server's first choice from its "
+                    + "PASSWORD-ALGORITHMS, and MD5 from a server that sends none; md5 or sha256 insist.")
+    String passwordAlgorithm;
+
+    @Option(names = "--userhash", description = "Send USERHASH instead of USERNAME (the server must offer username anonymity).")
+    boolean userhash;
+
     @Option(names = "--echoes", defaultValue = "20", paramLabel = "N",
             description = "Echoes measured per success-run attempt once it is connected: RTT, loss and jitter come "
                     + "from these (default ${DEFAULT-VALUE}).")
@@ -240,6 +248,14 @@ final class ProbeCommand implements Callable<Integer> {
         return ExitCode.OK.code();
     }
 
+    private org.turnctl.probe.client.AuthMode auth() throws UsageException {
+        try {
+            return new org.turnctl.probe.client.AuthMode(passwordAlgorithm, userhash);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--password-algorithm " + passwordAlgorithm + ": expected md5, sha256 or auto");
+        }
+    }
+
     ProbeOptions options(List<IceServerUri> uris) throws UsageException {
         if (!format.equals("text") && !format.equals("json")) {
             throw new UsageException("--format " + format + ": expected text or json");
@@ -288,7 +304,7 @@ final class ProbeCommand implements Callable<Integer> {
         }
         return new ProbeOptions(username, pass, expiry, ttl, realm, count, concurrency, interval.toMillis(),
                 timeout.toMillis(), Set.copyOf(wanted), minSuccess, maxRtt, maxLoss, ice,
-                new TlsOptions(caFile, insecure, minCertDays), echoes);
+                new TlsOptions(caFile, insecure, minCertDays), echoes, auth());
     }
 
     /** isatty(2) without native code: on Linux, fd 2 links to a /dev/pts or /dev/tty device. */

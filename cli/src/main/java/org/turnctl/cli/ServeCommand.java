@@ -109,6 +109,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "A long-term credential (repeatable).")
     List<String> users = new ArrayList<>();
 
+    @Option(names = "--userhash",
+            description = "Username anonymity (RFC 8489 section 9.2): announce it in the nonce cookie and accept USERHASH "
+                    + "(SHA-256 of name:realm) instead of USERNAME, so the name never crosses the wire. Works for --user and "
+                    + "--users-file users, not for --auth-secret (a REST name cannot be found from its hash). Off by default.")
+    boolean userhash;
+
     @Option(names = "--users-file", paramLabel = "FILE",
             description = "Lines name:key, key the hex MD5(name:realm:password) from 'turnctl key' "
                     + "(coturn's name:0x<hex> works too).")
@@ -306,9 +312,12 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         Map<String, byte[]> keys = new HashMap<>();
+        Map<String, byte[]> sha256Keys = new HashMap<>();
         if (usersFile != null) {
             try {
-                keys.putAll(UsersFile.load(usersFile));
+                UsersFile.Keys read = UsersFile.load(usersFile);
+                keys.putAll(read.md5());
+                sha256Keys.putAll(read.sha256());
             } catch (IOException e) {
                 throw new ConfigException("--users-file " + usersFile + ": cannot read (" + why(e) + ")");
             } catch (UsersFile.FormatException e) {
@@ -322,6 +331,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             String name = u.substring(0, colon);
             keys.put(name, Integrity.longTermKeyMd5(name, realm, u.substring(colon + 1)));
+            sha256Keys.put(name, Integrity.longTermKeySha256(name, realm, u.substring(colon + 1)));
         }
         List<String> secrets = new ArrayList<>(authSecrets);
         if (authSecretFile != null) {
@@ -338,7 +348,7 @@ final class ServeCommand implements Callable<Integer> {
         return new ServerConfig(listenAddresses, relayIps, external, minPort, maxPort, realm, keys, secrets,
                 allowPeers, denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetime, nonceLifetime,
                 strictChannelNumbers, threads, altListen, TimeSource.SYSTEM, tls(), unauthRate(), maxTcpPerIp, maxTcp,
-                authFailureRate);
+                authFailureRate, sha256Keys, userhash);
     }
 
     /** {@code --unauth-rate}: "N/s" or "N". */

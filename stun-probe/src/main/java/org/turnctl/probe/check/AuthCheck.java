@@ -42,10 +42,15 @@ public final class AuthCheck {
                         + o.expectedRealm(), d);
             }
             client.allocate();
+            // What was negotiated (RFC 8489 section 9.2.3): SHA-256 when the server offers it and
+            // --password-algorithm allows; USERHASH with --userhash.
+            d.put("passwordAlgorithm", client.passwordAlgorithm());
+            d.put("userhash", o.auth().userhash());
             d.put("relayedAddress", BindingCheck.format(client.relayed()));
             d.put("mappedAddress", client.mapped() == null ? "" : BindingCheck.format(client.mapped()));
             d.put("lifetimeSeconds", client.lifetime());
-            return result(t0, CheckResult.Status.PASS, "authenticated in realm " + client.realm() + ", relay "
+            return result(t0, CheckResult.Status.PASS, "authenticated in realm " + client.realm() + " with "
+                    + client.passwordAlgorithm() + (o.auth().userhash() ? " and USERHASH" : "") + ", relay "
                     + BindingCheck.format(client.relayed()), d);
         } catch (Exception e) {
             return result(t0, CheckResult.Status.FAIL, Causes.words(e, o), d);

@@ -32,6 +32,9 @@ public final class Causes {
         if (e instanceof StunTimeoutException) {
             return "timeout";
         }
+        if (e instanceof org.turnctl.probe.client.AuthNotOfferedException) {
+            return "auth-not-offered";
+        }
         if (e instanceof ConnectException || e instanceof NoRouteToHostException || e instanceof PortUnreachableException) {
             return "unreachable";
         }
@@ -58,7 +61,7 @@ public final class Causes {
                 default -> t.getMessage();
             };
         }
-        if (e instanceof StunTimeoutException) {
+        if (e instanceof StunTimeoutException || e instanceof org.turnctl.probe.client.AuthNotOfferedException) {
             return e.getMessage();
         }
         if (e instanceof ConnectException) {

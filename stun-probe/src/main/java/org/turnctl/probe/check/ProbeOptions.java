@@ -1,6 +1,7 @@
 package org.turnctl.probe.check;
 
 import java.util.Set;
+import org.turnctl.probe.client.AuthMode;
 
 /**
  * What the probe was asked to do.
@@ -14,10 +15,11 @@ import java.util.Set;
  * @param maxLossPct   --max-loss, or -1
  * @param tls          how turns:/stuns: certificates are judged
  * @param echoes       --echoes: measured echoes per success-run attempt, after its connection is up
+ * @param auth         --password-algorithm and --userhash
  */
 public record ProbeOptions(String username, String password, long secretExpiry, long secretTtl, String expectedRealm,
         int count, int concurrency, long intervalMs, long timeoutMs, Set<String> checks, double minSuccessPct,
-        double maxRttMs, double maxLossPct, boolean ice, TlsOptions tls, int echoes) {
+        double maxRttMs, double maxLossPct, boolean ice, TlsOptions tls, int echoes, AuthMode auth) {
 
     public static final Set<String> ALL = Set.of("tls", "binding", "nat", "auth", "acl", "relay", "success", "ice");
     /** Run only when named in --checks: ice needs --ice, acl probes a security boundary. */
@@ -32,6 +34,17 @@ public record ProbeOptions(String username, String password, long secretExpiry, 
         if (echoes < 1) {
             throw new IllegalArgumentException("echoes must be at least 1");
         }
+        if (auth == null) {
+            auth = AuthMode.AUTO;
+        }
+    }
+
+    /** Authenticating as the server prefers. */
+    public ProbeOptions(String username, String password, long secretExpiry, long secretTtl, String expectedRealm,
+            int count, int concurrency, long intervalMs, long timeoutMs, Set<String> checks, double minSuccessPct,
+            double maxRttMs, double maxLossPct, boolean ice, TlsOptions tls, int echoes) {
+        this(username, password, secretExpiry, secretTtl, expectedRealm, count, concurrency, intervalMs, timeoutMs, checks,
+                minSuccessPct, maxRttMs, maxLossPct, ice, tls, echoes, AuthMode.AUTO);
     }
 
     /** With the default number of echoes. */

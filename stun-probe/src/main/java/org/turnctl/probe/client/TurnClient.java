@@ -17,35 +17,54 @@ import org.turnctl.stun.attr.Data;
 import org.turnctl.stun.attr.ErrorCode;
 import org.turnctl.stun.attr.Lifetime;
 import org.turnctl.stun.attr.Nonce;
+import org.turnctl.stun.attr.PasswordAlgorithm;
+import org.turnctl.stun.attr.PasswordAlgorithms;
 import org.turnctl.stun.attr.Realm;
 import org.turnctl.stun.attr.RequestedTransport;
+import org.turnctl.stun.attr.Userhash;
 import org.turnctl.stun.attr.Username;
 import org.turnctl.stun.attr.XorMappedAddress;
 import org.turnctl.stun.attr.XorPeerAddress;
 import org.turnctl.stun.attr.XorRelayedAddress;
 import org.turnctl.stun.codec.Integrity;
+import org.turnctl.stun.codec.NonceCookie;
 import org.turnctl.stun.codec.Protection;
 
 /**
- * A TURN client (RFC 8656) with long-term credentials: the 401 challenge gives realm and nonce,
- * a 438 gives a fresh nonce and the request is retried once. {@link #close} releases the
- * allocation (Refresh with LIFETIME 0) before closing the socket, whatever happened before.
+ * A TURN client (RFC 8656) with long-term credentials: the 401 challenge gives realm and nonce
+ * (and, from an RFC 8489 server, PASSWORD-ALGORITHMS and the nonce cookie's feature bits), a 438
+ * gives a fresh nonce and the request is retried once. {@link #close} releases the allocation
+ * (Refresh with LIFETIME 0) before closing the socket, whatever happened before.
  */
 public final class TurnClient implements Closeable {
     private final StunClient stun;
     private final String username;
     private final String password;
+    private final AuthMode mode;
     private String realm;
     private String nonce;
     private byte[] key;
+    /** PASSWORD-ALGORITHMS of the last 401/438, echoed in every request (RFC 8489 section 9.2.3); null from an older server. */
+    private PasswordAlgorithms offered;
+    private int algorithm = PasswordAlgorithm.MD5;
     private InetSocketAddress relayed;
     private InetSocketAddress mapped;
     private long lifetime;
 
     public TurnClient(StunClient stun, String username, String password) {
+        this(stun, username, password, AuthMode.AUTO);
+    }
+
+    public TurnClient(StunClient stun, String username, String password, AuthMode mode) {
         this.stun = stun;
         this.username = username;
         this.password = password;
+        this.mode = mode;
+    }
+
+    /** The password algorithm in use: "SHA-256" or "MD5". */
+    public String passwordAlgorithm() {
+        return algorithm == PasswordAlgorithm.SHA256 ? "SHA-256" : "MD5";
     }
 
     public StunClient stun() {
@@ -79,12 +98,40 @@ public final class TurnClient implements Closeable {
     public StunMessage challenge() throws IOException, StunDecodeException {
         StunMessage r = stun.transact(StunMessage.builder(Method.ALLOCATE, MessageClass.REQUEST)
                 .add(new RequestedTransport(RequestedTransport.UDP)).build(), Protection.NONE);
+        readChallenge(r);
+        return r;
+    }
+
+    /**
+     * Realm, nonce and the algorithm from a 401 or 438 (RFC 8489 section 9.2.3): with the nonce
+     * cookie's password-algorithms bit and PASSWORD-ALGORITHMS, the first algorithm of the
+     * server's list this client supports (or the one asked for); otherwise MD5, as before RFC 8489.
+     */
+    private void readChallenge(StunMessage r) throws AuthNotOfferedException {
         Realm.from(r).ifPresent(x -> realm = x.value());
         Nonce.from(r).ifPresent(x -> nonce = x.value());
-        if (realm != null) {
-            key = Integrity.longTermKeyMd5(username, realm, password);
+        int features = NonceCookie.features(nonce);
+        offered = features >= 0 && (features & NonceCookie.PASSWORD_ALGORITHMS) != 0
+                ? PasswordAlgorithms.from(r).orElse(null) : null;
+        List<Integer> list = offered == null ? List.of() : offered.algorithms().stream().map(PasswordAlgorithm::algorithm).toList();
+        algorithm = switch (mode.passwordAlgorithm()) {
+            case "sha256" -> PasswordAlgorithm.SHA256;
+            case "md5" -> PasswordAlgorithm.MD5;
+            default -> list.stream().filter(a -> a == PasswordAlgorithm.SHA256 || a == PasswordAlgorithm.MD5).findFirst()
+                    .orElse(PasswordAlgorithm.MD5);
+        };
+        if (algorithm == PasswordAlgorithm.SHA256 && !list.contains(PasswordAlgorithm.SHA256) && r.messageClass() != MessageClass.SUCCESS_RESPONSE) {
+            throw new AuthNotOfferedException("the server does not offer SHA-256 passwords (its 401 has "
+                    + (offered == null ? "no PASSWORD-ALGORITHMS" : "PASSWORD-ALGORITHMS " + list) + ")");
         }
-        return r;
+        if (mode.userhash() && (features < 0 || (features & NonceCookie.USERNAME_ANONYMITY) == 0)
+                && r.messageClass() != MessageClass.SUCCESS_RESPONSE) {
+            throw new AuthNotOfferedException("the server does not offer username anonymity (USERHASH): its nonce "
+                    + (features < 0 ? "has no cookie" : "cookie lacks the bit"));
+        }
+        if (realm != null) {
+            key = Integrity.longTermKey(algorithm, username, realm, password);
+        }
     }
 
     /** Allocate (challenge first when needed). Throws TurnErrorException for an error response. */
@@ -165,11 +212,7 @@ public final class TurnClient implements Closeable {
         }
         StunMessage r = authenticated(method, attrs);
         if (r.messageClass() == MessageClass.ERROR_RESPONSE && ErrorCode.from(r).map(ErrorCode::code).orElse(0) == 438) {
-            Nonce.from(r).ifPresent(x -> nonce = x.value());
-            Realm.from(r).ifPresent(x -> {
-                realm = x.value();
-                key = Integrity.longTermKeyMd5(username, realm, password);
-            });
+            readChallenge(r);
             r = authenticated(method, attrs);
         }
         if (r.messageClass() == MessageClass.ERROR_RESPONSE) {
@@ -181,9 +224,16 @@ public final class TurnClient implements Closeable {
     private StunMessage authenticated(Method method, List<StunAttribute> attrs) throws IOException, StunDecodeException {
         StunMessage.Builder b = StunMessage.builder(new MessageType(method, MessageClass.REQUEST), TransactionId.random());
         b.addAll(attrs);
-        b.add(new Username(username)).add(new Realm(realm == null ? "" : realm)).add(new Nonce(nonce == null ? "" : nonce));
-        byte[] k = key != null ? key : Integrity.longTermKeyMd5(username, realm == null ? "" : realm, password);
-        return stun.transact(b.build(), Protection.NONE.withIntegrity(k).withFingerprint());
+        String r = realm == null ? "" : realm;
+        b.add(mode.userhash() ? Userhash.of(Integrity.userhash(username, r)) : new Username(username));
+        b.add(new Realm(r)).add(new Nonce(nonce == null ? "" : nonce));
+        if (offered != null) {
+            // RFC 8489 section 9.2.3: echo the server's list, and name the algorithm chosen from it.
+            b.add(offered).add(PasswordAlgorithm.of(algorithm));
+        }
+        byte[] k = key != null ? key : Integrity.longTermKey(algorithm, username, r, password);
+        Protection p = algorithm == PasswordAlgorithm.SHA256 ? Protection.NONE.withIntegritySha256(k) : Protection.NONE.withIntegrity(k);
+        return stun.transact(b.build(), p.withFingerprint());
     }
 
     /** Deletes the allocation (Refresh 0) if there is one, then closes the socket. Never throws. */

@@ -40,10 +40,13 @@ public final class SharedSecretAuthenticator implements Authenticator {
             return null;
         }
         List<byte[]> keys = new ArrayList<>(secrets.size());
+        List<byte[]> sha256Keys = new ArrayList<>(secrets.size());
         for (byte[] secret : secrets) {
-            keys.add(Integrity.longTermKeyMd5(username, realm, RestCredentials.password(secret, username)));
+            String password = RestCredentials.password(secret, username);
+            keys.add(Integrity.longTermKeyMd5(username, realm, password));
+            sha256Keys.add(Integrity.longTermKeySha256(username, realm, password));
         }
         String quotaUser = colon < 0 ? username : username.substring(colon + 1);
-        return new Credential(username, keys, quotaUser);
+        return new Credential(username, keys, sha256Keys, quotaUser);
     }
 }

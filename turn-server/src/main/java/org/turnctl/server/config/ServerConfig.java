@@ -25,6 +25,8 @@ import org.turnctl.stun.attr.Lifetime;
  * @param maxTcpPerIp    --max-tcp-connections-per-ip, 0 for no cap
  * @param maxTcp         --max-tcp-connections, 0 for no cap
  * @param authFailureRate --auth-failure-rate: failed authentications a second per source IP and per user name, 0 for no limit
+ * @param userKeysSha256 username to SHA-256(username:realm:password), for the users whose it is known
+ * @param userhash       --userhash: announce username anonymity and find users by USERHASH (RFC 8489 section 9.2)
  */
 public record ServerConfig(
         List<InetSocketAddress> listen,
@@ -50,7 +52,9 @@ public record ServerConfig(
         int unauthRate,
         int maxTcpPerIp,
         int maxTcp,
-        int authFailureRate) {
+        int authFailureRate,
+        Map<String, byte[]> userKeysSha256,
+        boolean userhash) {
 
     /** Failed authentications a second per source IP and per user name (bursts of twice that). */
     public static final int DEFAULT_AUTH_FAILURE_RATE = 5;
@@ -75,6 +79,7 @@ public record ServerConfig(
         relayIps = List.copyOf(relayIps);
         externalIps = Map.copyOf(externalIps);
         userKeys = Map.copyOf(userKeys);
+        userKeysSha256 = Map.copyOf(userKeysSha256);
         authSecrets = List.copyOf(authSecrets);
         allowPeers = List.copyOf(allowPeers);
         denyPeers = List.copyOf(denyPeers);
@@ -134,6 +139,18 @@ public record ServerConfig(
         }
     }
 
+    /** MD5 keys only, no --userhash. */
+    public ServerConfig(List<InetSocketAddress> listen, List<InetAddress> relayIps, Map<InetAddress, InetAddress> externalIps,
+            int minPort, int maxPort, String realm, Map<String, byte[]> userKeys, List<String> authSecrets,
+            List<Cidr> allowPeers, List<Cidr> denyPeers, boolean allowLoopbackPeers, int userQuota, int totalQuota,
+            long maxLifetimeSeconds, long nonceLifetimeSeconds, boolean strictChannelNumbers, int threads,
+            InetSocketAddress altListen, TimeSource time, TlsConfig tls, int unauthRate, int maxTcpPerIp, int maxTcp,
+            int authFailureRate) {
+        this(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers, denyPeers,
+                allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds, strictChannelNumbers,
+                threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate, Map.of(), false);
+    }
+
     /** With the default --unauth-rate. */
     public ServerConfig(List<InetSocketAddress> listen, List<InetAddress> relayIps, Map<InetAddress, InetAddress> externalIps,
             int minPort, int maxPort, String realm, Map<String, byte[]> userKeys, List<String> authSecrets,
@@ -161,14 +178,24 @@ public record ServerConfig(
     public ServerConfig withTls(TlsConfig tls) {
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
-                strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate);
+                strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate,
+                userKeysSha256, userhash);
     }
 
     /** The same configuration with other TCP connection caps. */
     public ServerConfig withTcpCaps(int perIp, int inTotal) {
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
-                strictChannelNumbers, threads, altListen, time, tls, unauthRate, perIp, inTotal, authFailureRate);
+                strictChannelNumbers, threads, altListen, time, tls, unauthRate, perIp, inTotal, authFailureRate,
+                userKeysSha256, userhash);
+    }
+
+    /** The same configuration with SHA-256 user keys and --userhash. */
+    public ServerConfig withSha256(Map<String, byte[]> sha256Keys, boolean userhash) {
+        return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
+                denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
+                strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate,
+                sha256Keys, userhash);
     }
 
     public int effectiveThreads() {
@@ -183,6 +210,7 @@ public record ServerConfig(
                 + ", denyPeers=" + denyPeers + ", allowLoopbackPeers=" + allowLoopbackPeers
                 + ", userQuota=" + userQuota + ", totalQuota=" + totalQuota + ", maxLifetime=" + maxLifetimeSeconds
                 + ", nonceLifetime=" + nonceLifetimeSeconds + ", strictChannelNumbers=" + strictChannelNumbers
-                + ", threads=" + threads + ", altListen=" + altListen + ", tls=" + tls + ", unauthRate=" + unauthRate + ", maxTcpPerIp=" + maxTcpPerIp + ", maxTcp=" + maxTcp + ", authFailureRate=" + authFailureRate + "]";
+                + ", threads=" + threads + ", altListen=" + altListen + ", tls=" + tls + ", unauthRate=" + unauthRate + ", maxTcpPerIp=" + maxTcpPerIp + ", maxTcp=" + maxTcp + ", authFailureRate=" + authFailureRate
+                + ", sha256Users=" + userKeysSha256.size() + ", userhash=" + userhash + "]";
     }
 }

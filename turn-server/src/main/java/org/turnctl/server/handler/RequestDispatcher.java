@@ -25,10 +25,14 @@ import org.turnctl.stun.attr.ErrorCode;
 import org.turnctl.stun.attr.MessageIntegrity;
 import org.turnctl.stun.attr.MessageIntegritySha256;
 import org.turnctl.stun.attr.Nonce;
+import org.turnctl.stun.attr.PasswordAlgorithm;
+import org.turnctl.stun.attr.PasswordAlgorithms;
 import org.turnctl.stun.attr.Realm;
 import org.turnctl.stun.attr.UnknownAttributes;
+import org.turnctl.stun.attr.Userhash;
 import org.turnctl.stun.attr.Username;
 import org.turnctl.stun.codec.Integrity;
+import org.turnctl.stun.codec.NonceCookie;
 
 /**
  * Every STUN request goes through here, in the order RFC 8489 gives: retransmission check,
@@ -135,39 +139,46 @@ public final class RequestDispatcher {
         // but is missing either the USERNAME or USERHASH, REALM, or NONCE attribute, the server
         // MUST generate an error response with an error code of 400."
         String username = Username.from(req).map(Username::value).orElse(null);
+        byte[] userhash = username != null ? null : Userhash.from(req).map(u -> u.value().toByteArray()).orElse(null);
         String realm = Realm.from(req).map(Realm::value).orElse(null);
         String nonce = Nonce.from(req).map(Nonce::value).orElse(null);
-        if (username == null || realm == null || nonce == null) {
+        if ((username == null && userhash == null) || realm == null || nonce == null) {
             metrics.authFailure("bad_request");
-            throw new TurnException(ErrorCode.BAD_REQUEST, "integrity without USERNAME, REALM and NONCE");
+            throw new TurnException(ErrorCode.BAD_REQUEST, "integrity without USERNAME or USERHASH, REALM and NONCE");
         }
+        int algorithm = passwordAlgorithm(req, nonce, ctx.settings());
         // Password guessing: a source IP or a user name past its failures a second gets no answer
         // (and costs no HMAC) until its bucket refills.
+        String who = username != null ? username : java.util.HexFormat.of().formatHex(userhash);
         int rate = ctx.settings().config().authFailureRate();
         InetAddress source = ctx.fiveTuple().client().getAddress();
         AuthFailures failures = rate > 0 ? authFailures.computeIfAbsent(ctx.eventLoop(), l -> new AuthFailures()) : null;
         if (failures != null && ((!source.isLoopbackAddress() && !failures.byIp.hasToken(source, rate, 2.0 * rate, ctx.now()))
-                || !failures.byUser.hasToken(username, rate, 2.0 * rate, ctx.now()))) {
+                || !failures.byUser.hasToken(who, rate, 2.0 * rate, ctx.now()))) {
             throw new Throttled();
         }
         // "If the NONCE is no longer valid, the server MUST generate an error response with an
-        // error code of 438."
-        if (nonces.check(nonce, ctx.fiveTuple().client().getAddress(), ctx.now()) != NonceService.Verdict.VALID) {
+        // error code of 438." (Checked before the user: a stale nonce costs no key derivation.)
+        if (nonces.check(nonce, source, ctx.now(), ctx.settings().securityFeatures()) != NonceService.Verdict.VALID) {
             metrics.authFailure("stale_nonce");
             throw new Challenge(ErrorCode.STALE_NONCE);
         }
-        // "If the value of the USERNAME attribute is not valid, the server MUST generate an error
-        // response with an error code of 401."
-        Credential credential = ctx.settings().authenticator().lookup(username, ctx.settings().realm(), ctx.now());
+        // "If the value of the USERNAME or USERHASH attribute is not valid, the server MUST
+        // generate an error response with an error code of 401." USERHASH only when username
+        // anonymity is on (--userhash): otherwise no user is found by it.
+        Credential credential = username != null
+                ? ctx.settings().authenticator().lookup(username, ctx.settings().realm(), ctx.now())
+                : ctx.settings().config().userhash()
+                        ? ctx.settings().authenticator().lookupByUserhash(userhash, ctx.settings().realm(), ctx.now()) : null;
         if (credential == null) {
             metrics.authFailure("unknown_user");
-            failed(failures, source, username, rate, ctx.now());
+            failed(failures, source, who, rate, ctx.now());
             throw new Challenge(ErrorCode.UNAUTHENTICATED);
         }
-        // "Using the password associated with the username in the USERNAME attribute, compute
-        // the value for the message integrity ... If the resulting value does not match ... 401."
-        // Integrity.verify compares in constant time.
-        for (byte[] key : credential.keys()) {
+        // "Using the password associated with the username ..., compute the value for the message
+        // integrity" with the key of the PASSWORD-ALGORITHM in use (section 9.2.2); "If the
+        // resulting value does not match ... 401." Integrity.verify compares in constant time.
+        for (byte[] key : credential.keys(algorithm)) {
             boolean ok = hasSha256 ? Integrity.verifySha256(req, key) : Integrity.verify(req, key);
             if (ok) {
                 ctx.authenticated(credential, key, hasSha1, hasSha256);
@@ -175,19 +186,48 @@ public final class RequestDispatcher {
             }
         }
         metrics.authFailure("bad_integrity");
-        failed(failures, source, username, rate, ctx.now());
+        failed(failures, source, who, rate, ctx.now());
         throw new Challenge(ErrorCode.UNAUTHENTICATED);
     }
 
+    /**
+     * RFC 8489 section 9.2.4, the bid-down defence: "If the request contains neither the
+     * PASSWORD-ALGORITHMS nor the PASSWORD-ALGORITHM algorithm, then the request is processed as
+     * though PASSWORD-ALGORITHM were MD5. Otherwise, unless (1) PASSWORD-ALGORITHM and
+     * PASSWORD-ALGORITHMS are both present, (2) PASSWORD-ALGORITHMS matches the value sent in the
+     * response that sent this NONCE, and (3) PASSWORD-ALGORITHM matches one of the entries in
+     * PASSWORD-ALGORITHMS, the server MUST generate an error response with an error code of 400."
+     * The checks apply to nonces with the cookie's password-algorithms bit, which are all this
+     * server issues; another nonce fails its MAC later (438).
+     */
+    private int passwordAlgorithm(StunMessage req, String nonce, Settings settings) {
+        PasswordAlgorithm one = PasswordAlgorithm.from(req).orElse(null);
+        PasswordAlgorithms offered = PasswordAlgorithms.from(req).orElse(null);
+        int features = NonceCookie.features(nonce);
+        if ((one == null && offered == null) || features < 0 || (features & NonceCookie.PASSWORD_ALGORITHMS) == 0) {
+            return PasswordAlgorithm.MD5;
+        }
+        String bad = one == null || offered == null ? "PASSWORD-ALGORITHM and PASSWORD-ALGORITHMS must come together"
+                : !offered.algorithms().stream().map(PasswordAlgorithm::algorithm).toList().equals(settings.passwordAlgorithms())
+                        ? "PASSWORD-ALGORITHMS is not the list this server sent"
+                        : offered.algorithms().stream().noneMatch(a -> a.algorithm() == one.algorithm())
+                                ? "PASSWORD-ALGORITHM is not one of PASSWORD-ALGORITHMS" : null;
+        if (bad != null) {
+            metrics.authFailure("bad_request");
+            throw new TurnException(ErrorCode.BAD_REQUEST, bad);
+        }
+        return one.algorithm();
+    }
+
     /** Counts one failed authentication against the source IP (loopback aside) and the user name. */
-    private static void failed(AuthFailures failures, InetAddress source, String username, int rate, long now) {
+    private static void failed(AuthFailures failures, InetAddress source, String who, int rate, long now) {
         if (failures == null) {
             return;
         }
         if (!source.isLoopbackAddress()) {
             failures.byIp.take(source, rate, 2.0 * rate, now);
         }
-        failures.byUser.take(username, rate, 2.0 * rate, now);
+        failures.byUser.take(who, rate, 2.0 * rate, now);
     }
 
     private static void rejectUnknownAttributes(StunMessage req) {
@@ -207,8 +247,12 @@ public final class RequestDispatcher {
         }
         StunMessage.Builder b = req.errorResponse().add(new ErrorCode(e.code(), ""));
         if (e instanceof Challenge) {
-            b.add(new Realm(ctx.settings().realm()));
-            b.add(new Nonce(nonces.issue(ctx.fiveTuple().client().getAddress(), ctx.now())));
+            // RFC 8489 section 9.2.4: REALM, a NONCE with the cookie of this server's security
+            // features, and (the password-algorithms bit being set) PASSWORD-ALGORITHMS.
+            Settings settings = ctx.settings();
+            b.add(new Realm(settings.realm()));
+            b.add(new Nonce(nonces.issue(ctx.fiveTuple().client().getAddress(), ctx.now(), settings.securityFeatures())));
+            b.add(new PasswordAlgorithms(settings.passwordAlgorithms().stream().map(PasswordAlgorithm::of).toList()));
         } else if (e instanceof UnknownAttributesException u) {
             b.add(new UnknownAttributes(u.types));
         }
