@@ -95,6 +95,36 @@ class ServeCommandTest {
     }
 
     @Test
+    void keyPrintsTheSha256KeyForTheUsersFilesThirdColumn() {
+        Result r = run(Map.of(), "key", "--user", "ninefingers", "--realm", "north.gov", "--password", "youhavetoberealistic",
+                "--algorithm", "sha256");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("0x" + java.util.HexFormat.of().formatHex(org.turnctl.stun.codec.Integrity.longTermKeySha256("ninefingers",
+                "north.gov", "youhavetoberealistic")), r.out().strip());
+        Result bad = run(Map.of(), "key", "--user", "a", "--realm", "b", "--password", "c", "--algorithm", "sha1");
+        assertEquals(ExitCode.USAGE.code(), bad.code());
+        assertTrue(bad.err().contains("expected md5 or sha256"), bad.err());
+    }
+
+    /** A users file with and without the SHA-256 column; names with colons; --user gives both keys. */
+    @Test
+    void usersFileSha256ColumnAndUserhash(@TempDir Path dir) throws Exception {
+        String sha = java.util.HexFormat.of().formatHex(org.turnctl.stun.codec.Integrity.longTermKeySha256("carol", "example.org", "pw"));
+        Path users = Files.writeString(dir.resolve("users"), "alice:0xbc807ee29df3c9ffa736523fb2c4e8ee\n"
+                + "carol:0x0123456789abcdef0123456789abcdef:0x" + sha + "\n" + "1700000000:dave:0123456789abcdef0123456789abcdef\n");
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs("--realm", "example.org", "--users-file", users.toString(), "--user", "erin:pw2",
+                "--userhash");
+        org.turnctl.server.config.ServerConfig c = serve.config();
+        assertEquals(java.util.Set.of("alice", "carol", "1700000000:dave", "erin"), c.userKeys().keySet());
+        assertEquals(java.util.Set.of("carol", "erin"), c.userKeysSha256().keySet());
+        assertEquals(sha, java.util.HexFormat.of().formatHex(c.userKeysSha256().get("carol")));
+        assertTrue(c.userhash());
+        Path badSha = Files.writeString(dir.resolve("bad"), "carol:0x0123456789abcdef0123456789abcdef:0x" + "zz".repeat(32) + "\n");
+        assertConfigError(run(Map.of(), "serve", "--users-file", badSha.toString()), "SHA-256 key must be 64 hex digits");
+    }
+
+    @Test
     void helpDocumentsTheTestOnlyOption() {
         Result r = run(Map.of(), "serve", "--help");
         assertEquals(0, r.code());
