@@ -109,6 +109,22 @@ final class ServeCommand implements Callable<Integer> {
             description = "A long-term credential (repeatable).")
     List<String> users = new ArrayList<>();
 
+    @Option(names = "--max-bps", defaultValue = "0", paramLabel = "BYTES",
+            description = "Bytes a second each allocation may relay in each direction, as coturn's max-bps (bursts of one "
+                    + "second's worth). Datagrams over it are dropped (turn_dropped_packets_total{reason=\"bandwidth\"}); a TCP "
+                    + "or TLS client is paused instead. 0 (default): no limit. Reloadable.")
+    long maxBps;
+
+    @Option(names = "--bps-capacity", defaultValue = "0", paramLabel = "BYTES",
+            description = "Bytes a second the whole server relays (the busier direction, measured each second) past which "
+                    + "new Allocates get 486. 0 (default): no limit. Reloadable.")
+    long bpsCapacity;
+
+    @Option(names = "--max-allocations-per-ip", defaultValue = "0", paramLabel = "N",
+            description = "Allocations one client IP may hold; past it, 486. 0 (default): no limit (a NAT may hide many users). "
+                    + "Reloadable.")
+    int maxAllocationsPerIp;
+
     @Option(names = "--userhash",
             description = "Username anonymity (RFC 8489 section 9.2): announce it in the nonce cookie and accept USERHASH "
                     + "(SHA-256 of name:realm) instead of USERNAME, so the name never crosses the wire. Works for --user and "
@@ -348,7 +364,15 @@ final class ServeCommand implements Callable<Integer> {
         return new ServerConfig(listenAddresses, relayIps, external, minPort, maxPort, realm, keys, secrets,
                 allowPeers, denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetime, nonceLifetime,
                 strictChannelNumbers, threads, altListen, TimeSource.SYSTEM, tls(), unauthRate(), maxTcpPerIp, maxTcp,
-                authFailureRate, sha256Keys, userhash);
+                authFailureRate, sha256Keys, userhash, limits());
+    }
+
+    private org.turnctl.server.config.RelayLimits limits() throws ConfigException {
+        try {
+            return new org.turnctl.server.config.RelayLimits(maxBps, bpsCapacity, maxAllocationsPerIp);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     /** {@code --unauth-rate}: "N/s" or "N". */

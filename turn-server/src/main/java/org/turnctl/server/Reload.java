@@ -68,6 +68,7 @@ final class Reload {
                 + ", auth secrets " + (secretsChanged ? "changed (" + next.authSecrets().size() + ")" : "unchanged")
                 + ", peer policy: " + nextSettings.policy().summary() + "; deleted " + deleted
                 + " allocation(s) of removed or changed users, revoked " + revoked + " permission(s) to denied peers"
+                + (old.limits().equals(next.limits()) ? "" : "; limits now " + next.limits())
                 + (restart.isEmpty() ? "" : "; needs a restart to change " + String.join(", ", restart));
         TurnServer.LOG.atInfo().addKeyValue("event", "reloaded").addKeyValue("usersAdded", addedUsers.size())
                 .addKeyValue("usersRemoved", removedUsers.size()).addKeyValue("allocationsDeleted", deleted)

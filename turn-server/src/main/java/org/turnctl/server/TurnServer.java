@@ -103,6 +103,7 @@ public final class TurnServer implements AutoCloseable {
         AtomicReference<Settings> settings = new AtomicReference<>(Settings.of(config));
         AllocationManager allocations = new AllocationManager(new PortPool(config.minPort(), config.maxPort()),
                 new Quotas(config.userQuota(), config.totalQuota()), relay, metrics);
+        allocations.maxBps(config.limits().maxBps());
         RequestDispatcher dispatcher = new RequestDispatcher(settings, new NonceService(config.nonceLifetimeSeconds()),
                 allocations, new RelaySockets(transports.datagram(), config.time(), metrics), config.time());
         BehaviorDiscovery discovery = config.altListen() == null ? null : new BehaviorDiscovery(metrics);
@@ -272,6 +273,9 @@ public final class TurnServer implements AutoCloseable {
      */
     public String reload(ServerConfig next) {
         String summary = Reload.apply(settings, next, task -> onEveryLoop(loop -> task.apply(allocations.loop(loop))));
+        // --max-bps applies to the allocations there are, from their next packet; --bps-capacity and
+        // --max-allocations-per-ip are read at each Allocate from the settings just swapped in.
+        allocations.maxBps(next.limits().maxBps());
         return certificates == null ? summary : summary + "; " + certificates.reload("SIGHUP");
     }
 

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import org.turnctl.server.limit.ByteRate;
 import org.turnctl.server.metrics.TurnMetrics;
 
 /**
@@ -26,6 +27,8 @@ public final class Allocation {
     private final AllocationSlot slot;
     private final LoopAllocations loop;
     private final TurnMetrics metrics;
+    private final ByteRate toPeerRate = new ByteRate();
+    private final ByteRate toClientRate = new ByteRate();
     private long expiresAt;
     private boolean deleted;
 
@@ -69,6 +72,26 @@ public final class Allocation {
 
     LoopAllocations loop() {
         return loop;
+    }
+
+    /** --max-bps for a datagram to the peer: false when it is over the limit (the caller drops it). */
+    public boolean admitToPeer(int bytes, long now) {
+        return toPeerRate.take(bytes, owner.maxBps(), now);
+    }
+
+    /** --max-bps for stream bytes to the peer, already read: how long to pause reading (0: not at all). */
+    public long oweToPeer(int bytes, long now) {
+        return toPeerRate.owe(bytes, owner.maxBps(), now);
+    }
+
+    /** --max-bps for a datagram to the client. */
+    public boolean admitToClient(int bytes, long now) {
+        return toClientRate.take(bytes, owner.maxBps(), now);
+    }
+
+    /** --max-bps for bytes to a stream client: how long to pause reading the relay socket. */
+    public long oweToClient(int bytes, long now) {
+        return toClientRate.owe(bytes, owner.maxBps(), now);
     }
 
     /** One datagram of {@code bytes} relayed client to peer. */

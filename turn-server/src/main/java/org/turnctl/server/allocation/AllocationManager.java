@@ -24,6 +24,7 @@ public final class AllocationManager {
     private final RelayAddresses relayAddresses;
     private final TurnMetrics metrics;
     private final ConcurrentHashMap<EventLoop, LoopAllocations> loops = new ConcurrentHashMap<>();
+    private volatile long maxBps;
 
     public AllocationManager(PortPool ports, Quotas quotas, RelayAddresses relayAddresses, TurnMetrics metrics) {
         this.ports = ports;
@@ -51,6 +52,24 @@ public final class AllocationManager {
     /** The allocations of one event loop; only that loop's thread may use the result. */
     public LoopAllocations loop(EventLoop loop) {
         return loops.computeIfAbsent(loop, l -> new LoopAllocations());
+    }
+
+    /** --max-bps now (a reload changes it): read per relayed packet, one volatile read. */
+    public long maxBps() {
+        return maxBps;
+    }
+
+    public void maxBps(long bytesPerSecond) {
+        maxBps = bytesPerSecond;
+    }
+
+    /** What the server relayed a second, in the busier direction, as the loops measured it at their last sweep. */
+    public long relayedBytesPerSecond() {
+        long sum = 0;
+        for (LoopAllocations l : loops.values()) {
+            sum += l.bytesPerSecond();
+        }
+        return sum;
     }
 
     /** Allocations now, server-wide. */
@@ -92,7 +111,7 @@ public final class AllocationManager {
     void deleted(Allocation a, String reason) {
         metrics.allocationActive(a.fiveTuple().transport().lower(), family(a.relayAddress()), -1);
         ports.release(a.relayAddress().getPort());
-        quotas.release(a.quotaUser());
+        quotas.release(a.quotaUser(), a.fiveTuple().client().getAddress());
         a.slot().clear(a);
         a.loop().remove(a);
         logDeleted(a, reason);

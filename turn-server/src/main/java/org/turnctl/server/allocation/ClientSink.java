@@ -21,4 +21,11 @@ public interface ClientSink {
     boolean isStream();
 
     ByteBufAllocator alloc();
+
+    /**
+     * Stops reading from the client for {@code millis} (--max-bps on a stream: backpressure, not
+     * loss). Datagram clients have nothing to pause: their excess is dropped instead.
+     */
+    default void pauseReading(long millis) {
+    }
 }

@@ -12,6 +12,13 @@ import org.turnctl.server.net.Addresses;
  * locked.
  */
 public final class LoopAllocations {
+    /** Bytes relayed by allocations already deleted, so the totals below never go back. */
+    private long retiredToPeer;
+    private long retiredToClient;
+    private long lastToPeer;
+    private long lastToClient;
+    private long measuredAt;
+    private volatile long bytesPerSecond;
     private final Set<Allocation> allocations = new HashSet<>();
     /** 5-tuples whose Allocate is binding its relay socket right now (retransmissions wait). */
     private final Set<FiveTuple> allocating = new HashSet<>();
@@ -34,6 +41,13 @@ public final class LoopAllocations {
 
     void remove(Allocation a) {
         allocations.remove(a);
+        retiredToPeer += a.bytesToPeer();
+        retiredToClient += a.bytesToClient();
+    }
+
+    /** Bytes a second this loop relayed in the busier direction, over the last sweep's second. */
+    public long bytesPerSecond() {
+        return bytesPerSecond;
     }
 
     public int allocationCount() {
@@ -53,6 +67,23 @@ public final class LoopAllocations {
         for (Allocation a : expired) {
             a.delete("expired");
         }
+        measure(now);
+    }
+
+    /** The relayed rate since the last sweep, for --bps-capacity: counters summed once a second, nothing per packet. */
+    private void measure(long now) {
+        long toPeer = retiredToPeer;
+        long toClient = retiredToClient;
+        for (Allocation a : allocations) {
+            toPeer += a.bytesToPeer();
+            toClient += a.bytesToClient();
+        }
+        if (measuredAt > 0 && now > measuredAt) {
+            bytesPerSecond = Math.max(toPeer - lastToPeer, toClient - lastToClient) * 1000 / (now - measuredAt);
+        }
+        lastToPeer = toPeer;
+        lastToClient = toClient;
+        measuredAt = now;
     }
 
     /**

@@ -27,6 +27,7 @@ import org.turnctl.stun.attr.Lifetime;
  * @param authFailureRate --auth-failure-rate: failed authentications a second per source IP and per user name, 0 for no limit
  * @param userKeysSha256 username to SHA-256(username:realm:password), for the users whose it is known
  * @param userhash       --userhash: announce username anonymity and find users by USERHASH (RFC 8489 section 9.2)
+ * @param limits         --max-bps, --bps-capacity, --max-allocations-per-ip
  */
 public record ServerConfig(
         List<InetSocketAddress> listen,
@@ -54,7 +55,8 @@ public record ServerConfig(
         int maxTcp,
         int authFailureRate,
         Map<String, byte[]> userKeysSha256,
-        boolean userhash) {
+        boolean userhash,
+        RelayLimits limits) {
 
     /** Failed authentications a second per source IP and per user name (bursts of twice that). */
     public static final int DEFAULT_AUTH_FAILURE_RATE = 5;
@@ -128,6 +130,9 @@ public record ServerConfig(
         if (tls == null) {
             tls = TlsConfig.NONE;
         }
+        if (limits == null) {
+            limits = RelayLimits.NONE;
+        }
         if (unauthRate < 0) {
             throw new IllegalArgumentException("--unauth-rate must not be negative");
         }
@@ -148,7 +153,7 @@ public record ServerConfig(
             int authFailureRate) {
         this(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers, denyPeers,
                 allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds, strictChannelNumbers,
-                threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate, Map.of(), false);
+                threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate, Map.of(), false, RelayLimits.NONE);
     }
 
     /** With the default --unauth-rate. */
@@ -179,7 +184,7 @@ public record ServerConfig(
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
                 strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate,
-                userKeysSha256, userhash);
+                userKeysSha256, userhash, limits);
     }
 
     /** The same configuration with other TCP connection caps. */
@@ -187,7 +192,7 @@ public record ServerConfig(
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
                 strictChannelNumbers, threads, altListen, time, tls, unauthRate, perIp, inTotal, authFailureRate,
-                userKeysSha256, userhash);
+                userKeysSha256, userhash, limits);
     }
 
     /** The same configuration with SHA-256 user keys and --userhash. */
@@ -195,7 +200,15 @@ public record ServerConfig(
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
                 strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate,
-                sha256Keys, userhash);
+                sha256Keys, userhash, limits);
+    }
+
+    /** The same configuration with other relay limits. */
+    public ServerConfig withLimits(RelayLimits limits) {
+        return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
+                denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
+                strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate,
+                userKeysSha256, userhash, limits);
     }
 
     public int effectiveThreads() {
@@ -211,6 +224,6 @@ public record ServerConfig(
                 + ", userQuota=" + userQuota + ", totalQuota=" + totalQuota + ", maxLifetime=" + maxLifetimeSeconds
                 + ", nonceLifetime=" + nonceLifetimeSeconds + ", strictChannelNumbers=" + strictChannelNumbers
                 + ", threads=" + threads + ", altListen=" + altListen + ", tls=" + tls + ", unauthRate=" + unauthRate + ", maxTcpPerIp=" + maxTcpPerIp + ", maxTcp=" + maxTcp + ", authFailureRate=" + authFailureRate
-                + ", sha256Users=" + userKeysSha256.size() + ", userhash=" + userhash + "]";
+                + ", sha256Users=" + userKeysSha256.size() + ", userhash=" + userhash + ", limits=" + limits + "]";
     }
 }

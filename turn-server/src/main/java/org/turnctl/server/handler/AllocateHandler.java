@@ -109,7 +109,13 @@ final class AllocateHandler {
         // 10. "At any point, the server MAY choose to reject the request with a 486 (Allocation
         // Quota Reached) error ... it SHOULD define it based on the username".
         String quotaUser = ctx.credential().quotaUser();
-        if (!allocations.quotas().tryAcquire(quotaUser)) {
+        ServerConfig config = ctx.settings().config();
+        // --bps-capacity: while the server relays more than its capacity, it takes no new ones.
+        if (config.limits().bpsCapacity() > 0 && allocations.relayedBytesPerSecond() > config.limits().bpsCapacity()) {
+            throw new TurnException(ErrorCode.ALLOCATION_QUOTA_REACHED, "bandwidth capacity");
+        }
+        InetAddress clientIp = ctx.fiveTuple().client().getAddress();
+        if (!allocations.quotas().tryAcquire(quotaUser, clientIp, config.limits().maxAllocationsPerIp())) {
             throw new TurnException(ErrorCode.ALLOCATION_QUOTA_REACHED, "quota");
         }
         // 5 (the token) and 8 (EVEN-PORT): "If the server cannot satisfy the request, then the
@@ -132,7 +138,7 @@ final class AllocateHandler {
         }
         if (port < 0) {
             failed.forEach(ports::release);
-            allocations.quotas().release(quotaUser);
+            allocations.quotas().release(quotaUser, clientIp);
             throw new TurnException(ErrorCode.INSUFFICIENT_CAPACITY, token != null ? "unknown or expired reservation token" : "no free relay port");
         }
         long lifetime = lifetime(req, ctx.settings().config());
@@ -227,7 +233,7 @@ final class AllocateHandler {
                     }
                 }
                 failed.forEach(ports::release);
-                allocations.quotas().release(ctx.credential().quotaUser());
+                allocations.quotas().release(ctx.credential().quotaUser(), ctx.fiveTuple().client().getAddress());
                 loop.doneAllocating(ctx.fiveTuple());
                 respondError(ctx, ErrorCode.INSUFFICIENT_CAPACITY);
                 return;

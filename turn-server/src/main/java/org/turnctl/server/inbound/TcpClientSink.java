@@ -6,6 +6,7 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
 import org.turnctl.server.allocation.ClientSink;
+import org.turnctl.server.limit.Readers;
 
 /**
  * A TCP or TLS client: everything goes down its one connection.
@@ -63,5 +64,11 @@ final class TcpClientSink implements ClientSink {
     @Override
     public ByteBufAllocator alloc() {
         return connection.alloc();
+    }
+
+    /** Reading resumes by itself; a later pause while paused is already covered by the debt it added. */
+    @Override
+    public void pauseReading(long millis) {
+        Readers.pause(connection, millis);
     }
 }

@@ -20,7 +20,9 @@ public enum DropReason {
     /** Neither STUN nor ChannelData by the first byte (RFC 7983): a datagram, or a stream that cannot be framed. */
     NOT_STUN("not_stun"),
     /** A request from a source without an allocation over its --unauth-rate: not answered. */
-    RATE_LIMIT("ratelimit");
+    RATE_LIMIT("ratelimit"),
+    /** Over the allocation's --max-bps (datagrams; a stream is paused instead). */
+    BANDWIDTH("bandwidth");
 
     private final String label;
 

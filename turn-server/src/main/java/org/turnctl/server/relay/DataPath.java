@@ -54,8 +54,7 @@ public final class DataPath {
             m.dropped(DropReason.NO_PERMISSION);
             return false;
         }
-        send(a, m, in.retainedSlice(in.readerIndex() + ChannelData.HEADER_LENGTH, length), b.peer());
-        return true;
+        return admitted(a, m, length, now) && send(a, m, in.retainedSlice(in.readerIndex() + ChannelData.HEADER_LENGTH, length), b.peer());
     }
 
     /** RFC 8656 section 11.2, a Send indication from the client; as {@link #channelData}. */
@@ -93,15 +92,35 @@ public final class DataPath {
             m.dropped(DropReason.NO_PERMISSION);
             return false;
         }
-        send(a, m, in.retainedSlice(reader.dataIndex(), reader.dataLength()), peer);
+        return admitted(a, m, reader.dataLength(), now) && send(a, m, in.retainedSlice(reader.dataIndex(), reader.dataLength()), peer);
+    }
+
+    /**
+     * --max-bps, client to peer: a datagram over the limit is dropped and counted; bytes from a
+     * stream were read already, so they go, and the connection stops reading until the
+     * allocation is back within its rate (backpressure through TCP, no buffering here).
+     */
+    private static boolean admitted(Allocation a, TurnMetrics m, int length, long now) {
+        if (a.client().isStream()) {
+            long pause = a.oweToPeer(length, now);
+            if (pause > 0) {
+                a.client().pauseReading(pause);
+            }
+            return true;
+        }
+        if (!a.admitToPeer(length, now)) {
+            m.dropped(DropReason.BANDWIDTH);
+            return false;
+        }
         return true;
     }
 
-    private static void send(Allocation a, TurnMetrics m, ByteBuf payload, InetSocketAddress peer) {
+    private static boolean send(Allocation a, TurnMetrics m, ByteBuf payload, InetSocketAddress peer) {
         int length = payload.readableBytes();
         m.relayed(TurnMetrics.Direction.CLIENT_TO_PEER, length);
         a.countToPeer(length);
         Channel relay = a.relayChannel();
         relay.write(new DatagramPacket(payload, peer), relay.voidPromise());
+        return true;
     }
 }

@@ -10,6 +10,7 @@ import org.turnctl.server.allocation.Allocation;
 import org.turnctl.server.allocation.ChannelBinding;
 import org.turnctl.server.allocation.ClientSink;
 import org.turnctl.server.config.TimeSource;
+import org.turnctl.server.limit.Readers;
 import org.turnctl.server.metrics.DropReason;
 import org.turnctl.server.metrics.TurnMetrics;
 import org.turnctl.stun.codec.ChannelData;
@@ -59,6 +60,18 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
             ByteBuf payload = packet.content();
             int length = payload.readableBytes();
             ClientSink client = a.client();
+            // --max-bps, peer to client: to a datagram client the excess is dropped; to a stream
+            // client it goes, and this relay socket stops reading until the rate is back (the
+            // kernel's socket buffer, then the kernel, hold or drop what peers send meanwhile).
+            if (client.isStream()) {
+                long pause = a.oweToClient(length, now);
+                if (pause > 0) {
+                    Readers.pause(ctx.channel(), pause);
+                }
+            } else if (!a.admitToClient(length, now)) {
+                metrics.dropped(DropReason.BANDWIDTH);
+                return;
+            }
             // Section 12.7: a channel bound to the peer carries it as ChannelData; otherwise a
             // Data indication (section 11.3).
             ChannelBinding binding = a.channelFor(peer);
