@@ -60,13 +60,15 @@ class CoturnInteropIT {
         SelfSignedCertificate.write(SelfSignedCertificate.create("127.0.0.1", 1), List.of(), certDir);
         TlsConfig tls = new TlsConfig(certDir.resolve("cert.pem"), certDir.resolve("key.pem"),
                 List.of(new InetSocketAddress(lo, 0)), true, List.of(new InetSocketAddress(lo, 0)));
-        server = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(lo, 0)), List.of(), Map.of(),
+        // Relay addresses of both families, for dual allocations (uclient -Z); the rest allocate IPv4.
+        server = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(lo, 0)),
+                List.of(lo, InetAddress.getByName("::1")), Map.of(),
                 49152, 65535, REALM, Map.of(USER, Integrity.longTermKeyMd5(USER, REALM, PASSWORD)), List.of(SECRET),
                 List.of(), List.of(), true, 0, 0, 3600, 600, false, 2, null, TimeSource.SYSTEM).withTls(tls));
         try (DatagramSocket probe = new DatagramSocket(0, lo)) {
             peerPort = probe.getLocalPort();
         }
-        peer = new ProcessBuilder("turnutils_peer", "-L", "127.0.0.1", "-p", String.valueOf(peerPort))
+        peer = new ProcessBuilder("turnutils_peer", "-L", "127.0.0.1", "-L", "::1", "-p", String.valueOf(peerPort))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
@@ -211,6 +213,12 @@ class CoturnInteropIT {
     void dtls() throws Exception {
         assertLossless("dtls (-S)", uclientOn(server.dtlsAddresses().get(0).getPort(),
                 with("-S", "-F", "ECDHE-ECDSA-AES128-GCM-SHA256", "-u", USER, "-w", PASSWORD)));
+    }
+
+    /** RFC 8656 dual allocation: coturn's uclient sends ADDITIONAL-ADDRESS-FAMILY at its draft code point 0x8032. */
+    @Test
+    void dualAllocation() throws Exception {
+        assertLossless("udp dual (-Z)", uclient(with("-Z", "-u", USER, "-w", PASSWORD)));
     }
 
     @Test

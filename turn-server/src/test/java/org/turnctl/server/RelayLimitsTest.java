@@ -102,9 +102,13 @@ class RelayLimitsTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() {
             stop.set(true);
-            reader.join(2000);
+            try {
+                reader.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             socket.close();
         }
     }

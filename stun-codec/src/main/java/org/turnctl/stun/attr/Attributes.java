@@ -49,7 +49,7 @@ public final class Attributes {
                 case AttributeType.REQUESTED_TRANSPORT -> RequestedTransport.read(v);
                 case AttributeType.DONT_FRAGMENT -> DontFragment.read(v);
                 case AttributeType.RESERVATION_TOKEN -> ReservationToken.read(v);
-                case AttributeType.ADDITIONAL_ADDRESS_FAMILY -> AdditionalAddressFamily.read(v);
+                case AttributeType.ADDITIONAL_ADDRESS_FAMILY, AttributeType.ADDITIONAL_ADDRESS_FAMILY_DRAFT -> AdditionalAddressFamily.read(v);
                 case AttributeType.ADDRESS_ERROR_CODE -> AddressErrorCode.read(v);
                 case AttributeType.ICMP -> Icmp.read(v);
                 case AttributeType.CHANGE_REQUEST -> ChangeRequest.read(v);

@@ -36,6 +36,9 @@ public final class Allocation {
     private final Map<Integer, ChannelBinding> channelsByNumber = new HashMap<>();
     private final Map<InetSocketAddress, ChannelBinding> channelsByPeer = new HashMap<>();
 
+    /** The IPv6 socket of a dual allocation, or null; set once, before the allocation is published. */
+    private AdditionalRelay additional;
+
     // Traffic for the delete log line. Loop-confined, so plain longs.
     private long packetsToPeer;
     private long bytesToPeer;
@@ -145,6 +148,40 @@ public final class Allocation {
 
     public Channel relayChannel() {
         return relayChannel;
+    }
+
+    void additional(AdditionalRelay relay) {
+        this.additional = relay;
+    }
+
+    /** The second relay socket of a dual allocation, or null. */
+    public AdditionalRelay additional() {
+        return additional;
+    }
+
+    /** The relay socket for a peer: in a dual allocation, the one of the peer's family. */
+    public Channel relayChannelFor(InetSocketAddress peer) {
+        AdditionalRelay second = additional;
+        if (second != null && peer.getAddress().getAddress().length == second.address().getAddress().getAddress().length) {
+            return second.channel();
+        }
+        return relayChannel;
+    }
+
+    /** True when the allocation has a relayed address of this family (RFC 8656 sections 10.2, 12.2: else 443). */
+    public boolean relaysFamily(InetAddress peer) {
+        int length = peer.getAddress().length;
+        return relayAddress.getAddress().getAddress().length == length
+                || (additional != null && additional.address().getAddress().getAddress().length == length);
+    }
+
+    /** Flushes what the data path wrote to the relay socket(s) in this read burst. */
+    public void flushRelays() {
+        relayChannel.flush();
+        AdditionalRelay second = additional;
+        if (second != null) {
+            second.channel().flush();
+        }
     }
 
     /** The relay socket's own address (the one peers send to). */
@@ -276,6 +313,9 @@ public final class Allocation {
         }
         deleted = true;
         relayChannel.close();
+        if (additional != null) {
+            additional.channel().close();
+        }
         metrics.permissions(-permissions.size());
         metrics.channels(-channelsByNumber.size());
         permissions.clear();

@@ -87,7 +87,13 @@ public final class AllocationManager {
 
     /** What a successful Allocate hands over once its relay socket is bound. */
     public record Grant(FiveTuple fiveTuple, String username, String quotaUser, byte[] key, ClientSink client,
-            Channel relayChannel, long expiresAt, long lifetimeSeconds) {
+            Channel relayChannel, long expiresAt, long lifetimeSeconds, Channel additionalChannel) {
+
+        /** One family. */
+        public Grant(FiveTuple fiveTuple, String username, String quotaUser, byte[] key, ClientSink client,
+                Channel relayChannel, long expiresAt, long lifetimeSeconds) {
+            this(fiveTuple, username, quotaUser, key, client, relayChannel, expiresAt, lifetimeSeconds, null);
+        }
     }
 
     /**
@@ -99,7 +105,11 @@ public final class AllocationManager {
         InetSocketAddress relayAddress = (InetSocketAddress) g.relayChannel().localAddress();
         Allocation a = new Allocation(g.fiveTuple(), g.username(), g.quotaUser(), g.key(), g.client(), g.relayChannel(),
                 relayAddress, relayAddresses.advertised(relayAddress), g.expiresAt(), this, slot, loop(loop));
-        metrics.allocationActive(g.fiveTuple().transport().lower(), family(relayAddress), 1);
+        if (g.additionalChannel() != null) {
+            InetSocketAddress second = (InetSocketAddress) g.additionalChannel().localAddress();
+            a.additional(new AdditionalRelay(g.additionalChannel(), second, relayAddresses.advertised(second)));
+        }
+        metrics.allocationActive(g.fiveTuple().transport().lower(), family(a), 1);
         logCreated(a, g.lifetimeSeconds());
         a.loop().add(a);
         // Last: a TCP slot whose connection closed meanwhile deletes the allocation at once.
@@ -109,36 +119,50 @@ public final class AllocationManager {
 
     /** Called once by {@link Allocation#delete}, after the relay socket is closed. */
     void deleted(Allocation a, String reason) {
-        metrics.allocationActive(a.fiveTuple().transport().lower(), family(a.relayAddress()), -1);
+        metrics.allocationActive(a.fiveTuple().transport().lower(), family(a), -1);
         ports.release(a.relayAddress().getPort());
+        if (a.additional() != null) {
+            ports.release(a.additional().address().getPort());
+        }
         quotas.release(a.quotaUser(), a.fiveTuple().client().getAddress());
         a.slot().clear(a);
         a.loop().remove(a);
         logDeleted(a, reason);
     }
 
+    /** The family label of turn_allocations_active: ipv4, ipv6, or dual for an allocation with both. */
+    static String family(Allocation a) {
+        return a.additional() != null ? "dual" : family(a.relayAddress());
+    }
+
     static String family(InetSocketAddress a) {
         return a.getAddress() instanceof Inet4Address ? "ipv4" : "ipv6";
+    }
+
+    /** The relayed address(es) as XOR-RELAYED-ADDRESS gave them, for the log: both of a dual allocation. */
+    private static String relays(Allocation a) {
+        return Addresses.format(a.advertisedAddress())
+                + (a.additional() == null ? "" : "," + Addresses.format(a.additional().advertised()));
     }
 
     private static void logCreated(Allocation a, long lifetime) {
         LOG.atInfo().addKeyValue("event", "allocation_created").addKeyValue("user", a.username())
                 .addKeyValue("transport", a.fiveTuple().transport().lower())
                 .addKeyValue("client", Addresses.format(a.fiveTuple().client()))
-                .addKeyValue("relay", Addresses.format(a.advertisedAddress())).addKeyValue("lifetime", lifetime)
+                .addKeyValue("relay", relays(a)).addKeyValue("lifetime", lifetime)
                 .log("allocation created user={} client={} {} relay={} lifetime={}s", a.username(),
-                        a.fiveTuple().transport().lower(), a.fiveTuple().client(), a.advertisedAddress(), lifetime);
+                        a.fiveTuple().transport().lower(), a.fiveTuple().client(), relays(a), lifetime);
     }
 
     private static void logDeleted(Allocation a, String reason) {
         LOG.atInfo().addKeyValue("event", "allocation_deleted").addKeyValue("user", a.username())
                 .addKeyValue("transport", a.fiveTuple().transport().lower())
                 .addKeyValue("client", Addresses.format(a.fiveTuple().client()))
-                .addKeyValue("relay", Addresses.format(a.advertisedAddress())).addKeyValue("reason", reason)
+                .addKeyValue("relay", relays(a)).addKeyValue("reason", reason)
                 .addKeyValue("packetsToPeer", a.packetsToPeer()).addKeyValue("bytesToPeer", a.bytesToPeer())
                 .addKeyValue("packetsToClient", a.packetsToClient()).addKeyValue("bytesToClient", a.bytesToClient())
                 .log("allocation deleted user={} client={} {} relay={} reason={} to-peer={}p/{}B to-client={}p/{}B",
-                        a.username(), a.fiveTuple().transport().lower(), a.fiveTuple().client(), a.advertisedAddress(),
+                        a.username(), a.fiveTuple().transport().lower(), a.fiveTuple().client(), relays(a),
                         reason, a.packetsToPeer(), a.bytesToPeer(), a.packetsToClient(), a.bytesToClient());
     }
 }

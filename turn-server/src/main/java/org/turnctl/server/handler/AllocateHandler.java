@@ -1,5 +1,6 @@
 package org.turnctl.server.handler;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -14,6 +15,8 @@ import org.turnctl.server.allocation.PortPool;
 import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.relay.RelaySockets;
 import org.turnctl.stun.StunMessage;
+import org.turnctl.stun.attr.AdditionalAddressFamily;
+import org.turnctl.stun.attr.AddressErrorCode;
 import org.turnctl.stun.attr.AddressFamily;
 import org.turnctl.stun.attr.DontFragment;
 import org.turnctl.stun.attr.ErrorCode;
@@ -89,9 +92,18 @@ final class AllocateHandler {
         if (token != null && (evenPort != null || family != null)) {
             throw new TurnException(ErrorCode.BAD_REQUEST, "RESERVATION-TOKEN with EVEN-PORT or REQUESTED-ADDRESS-FAMILY");
         }
-        // 6, 8 (its ADDITIONAL-ADDRESS-FAMILY half) and 9: dual allocations are not implemented
-        // yet; ADDITIONAL-ADDRESS-FAMILY is ignored and the allocation gets the one family that
-        // step 7 picks.
+        AdditionalAddressFamily additionalFamily = AdditionalAddressFamily.from(req).orElse(null);
+        // 6. "The server checks if the request contains both REQUESTED-ADDRESS-FAMILY and
+        // ADDITIONAL-ADDRESS-FAMILY attributes. If yes, then the server rejects the request with a
+        // 400 (Bad Request) error." A token names one port of one family: with a dual request, 400 too.
+        if (additionalFamily != null && (family != null || token != null)) {
+            throw new TurnException(ErrorCode.BAD_REQUEST, "ADDITIONAL-ADDRESS-FAMILY with REQUESTED-ADDRESS-FAMILY or RESERVATION-TOKEN");
+        }
+        // ADDITIONAL-ADDRESS-FAMILY asks for IPv6 beside the default IPv4; "the attribute value of
+        // 0x02 (IPv6 address) is the only valid value in Allocate request".
+        if (additionalFamily != null && additionalFamily.family() != AddressFamily.IPV6) {
+            throw new TurnException(ErrorCode.BAD_REQUEST, "ADDITIONAL-ADDRESS-FAMILY must be IPv6");
+        }
         // 7. "If the server does not support the address family requested ... 440. If the
         // REQUESTED-ADDRESS-FAMILY attribute is absent and the server does not support the IPv4
         // address family, ... 440."
@@ -103,6 +115,21 @@ final class AllocateHandler {
             ipv6 = family.family() == AddressFamily.IPV6;
         }
         InetAddress relayIp = token != null ? relayIpForReservedPort() : allocations.relayAddresses().ip(ipv6);
+        // 8. "If the server does not support the address family requested by the client in
+        // ADDITIONAL-ADDRESS-FAMILY ... the server MUST NOT fail the Allocate request": it
+        // allocates the family it has, with ADDRESS-ERROR-CODE 440 for the one it has not.
+        Dual dual = Dual.NONE;
+        if (additionalFamily != null) {
+            InetAddress v6 = allocations.relayAddresses().ip(true);
+            if (relayIp != null && v6 != null) {
+                dual = new Dual(v6, null);
+            } else if (relayIp != null) {
+                dual = new Dual(null, new AddressErrorCode(AddressFamily.IPV6, ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, ""));
+            } else if (v6 != null) {
+                relayIp = v6;
+                dual = new Dual(null, new AddressErrorCode(AddressFamily.IPV4, ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, ""));
+            }
+        }
         if (relayIp == null) {
             throw new TurnException(ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, "no relay address of that family");
         }
@@ -145,7 +172,15 @@ final class AllocateHandler {
         // A random relay port can be taken by another process (the relay range overlaps Linux's
         // ephemeral ports): try others, keeping EVEN-PORT's promise; a redeemed token has no
         // alternative.
-        bind(ctx, relayIp, port, newToken, evenPort, lifetime, token == null ? BIND_ATTEMPTS : 1, failed);
+        bind(ctx, relayIp, port, newToken, evenPort, lifetime, token == null ? BIND_ATTEMPTS : 1, failed, dual);
+    }
+
+    /**
+     * What a request with ADDITIONAL-ADDRESS-FAMILY gets beyond its first relay socket: a second
+     * one on {@code second} (IPv6), or the ADDRESS-ERROR-CODE for the family it cannot have.
+     */
+    record Dual(InetAddress second, AddressErrorCode error) {
+        static final Dual NONE = new Dual(null, null);
     }
 
     /**
@@ -213,7 +248,7 @@ final class AllocateHandler {
      * pool until this Allocate is over ({@code failed}), so a retry cannot pick them again.
      */
     private void bind(RequestContext ctx, InetAddress relayIp, int port, long newToken, EvenPort evenPort, long lifetime,
-            int attemptsLeft, List<Integer> failed) {
+            int attemptsLeft, List<Integer> failed, Dual dual) {
         PortPool ports = allocations.ports();
         LoopAllocations loop = allocations.loop(ctx.eventLoop());
         ChannelFuture f = relaySockets.bind(ctx.eventLoop(), new InetSocketAddress(relayIp, port));
@@ -228,7 +263,7 @@ final class AllocateHandler {
                     long[] reserved = reserve ? acquireEvenReserved(relayIp, ctx.now(), failed) : null;
                     int next = reserve ? (int) reserved[0] : evenPort != null ? ports.acquireEven(false) : ports.acquire();
                     if (next >= 0) {
-                        bind(ctx, relayIp, next, reserve ? reserved[1] : 0, evenPort, lifetime, attemptsLeft - 1, failed);
+                        bind(ctx, relayIp, next, reserve ? reserved[1] : 0, evenPort, lifetime, attemptsLeft - 1, failed, dual);
                         return;
                     }
                 }
@@ -239,27 +274,66 @@ final class AllocateHandler {
                 return;
             }
             failed.forEach(ports::release);
-            // "If all the checks pass, the server creates the allocation. The 5-tuple is set to
-            // the 5-tuple from the Allocate request, while the list of permissions and the list of
-            // channels are initially empty."
-            Allocation a = allocations.create(new AllocationManager.Grant(ctx.fiveTuple(), ctx.credential().username(),
-                    ctx.credential().quotaUser(), ctx.key(), ctx.sink(), f.channel(), ctx.now() + lifetime * 1000, lifetime),
-                    ctx.eventLoop(), ctx.slot());
-            RelaySockets.attach(a);
-            // "... the server sends a success response containing an XOR-RELAYED-ADDRESS ...,
-            // a LIFETIME ..., a RESERVATION-TOKEN [when one was reserved], an XOR-MAPPED-ADDRESS
-            // attribute containing the client's IP address and port (from the 5-tuple)."
-            StunMessage.Builder b = ctx.request().successResponse()
-                    .add(new XorRelayedAddress(a.advertisedAddress()))
-                    .add(new XorMappedAddress(ctx.fiveTuple().client()))
-                    .add(new Lifetime(lifetime));
-            if (newToken != 0) {
-                b.add(new ReservationToken(newToken));
+            if (dual.second() != null) {
+                bindAdditional(ctx, f.channel(), dual.second(), newToken, lifetime);
+            } else {
+                created(ctx, f.channel(), null, dual.error(), newToken, lifetime);
             }
-            allocations.metrics().allocateResult("ok");
-            loop.doneAllocating(ctx.fiveTuple());
-            ctx.respond(b.build());
         });
+    }
+
+    /**
+     * The IPv6 socket of a dual allocation, on the same loop. When it cannot be had, the allocation
+     * goes ahead with IPv4 alone and says why in ADDRESS-ERROR-CODE (508): section 7.2 does not let
+     * the family asked for in ADDITIONAL-ADDRESS-FAMILY fail the Allocate.
+     */
+    private void bindAdditional(RequestContext ctx, Channel first, InetAddress relayIp, long newToken, long lifetime) {
+        PortPool ports = allocations.ports();
+        int port = ports.acquire();
+        if (port < 0) {
+            created(ctx, first, null, new AddressErrorCode(AddressFamily.IPV6, ErrorCode.INSUFFICIENT_CAPACITY, ""), newToken,
+                    lifetime);
+            return;
+        }
+        relaySockets.bind(ctx.eventLoop(), new InetSocketAddress(relayIp, port)).addListener((ChannelFuture done) -> {
+            if (done.isSuccess()) {
+                created(ctx, first, done.channel(), null, newToken, lifetime);
+            } else {
+                ports.release(port);
+                created(ctx, first, null, new AddressErrorCode(AddressFamily.IPV6, ErrorCode.INSUFFICIENT_CAPACITY, ""),
+                        newToken, lifetime);
+            }
+        });
+    }
+
+    private void created(RequestContext ctx, Channel relay, Channel additional, AddressErrorCode addressError, long newToken,
+            long lifetime) {
+        LoopAllocations loop = allocations.loop(ctx.eventLoop());
+        // "If all the checks pass, the server creates the allocation. The 5-tuple is set to
+        // the 5-tuple from the Allocate request, while the list of permissions and the list of
+        // channels are initially empty."
+        Allocation a = allocations.create(new AllocationManager.Grant(ctx.fiveTuple(), ctx.credential().username(),
+                ctx.credential().quotaUser(), ctx.key(), ctx.sink(), relay, ctx.now() + lifetime * 1000, lifetime, additional),
+                ctx.eventLoop(), ctx.slot());
+        RelaySockets.attach(a);
+        // "... the server sends a success response containing an XOR-RELAYED-ADDRESS ...,
+        // a LIFETIME ..., a RESERVATION-TOKEN [when one was reserved], an XOR-MAPPED-ADDRESS
+        // attribute containing the client's IP address and port (from the 5-tuple)." A dual
+        // allocation has two XOR-RELAYED-ADDRESS, IPv4 first.
+        StunMessage.Builder b = ctx.request().successResponse().add(new XorRelayedAddress(a.advertisedAddress()));
+        if (a.additional() != null) {
+            b.add(new XorRelayedAddress(a.additional().advertised()));
+        }
+        b.add(new XorMappedAddress(ctx.fiveTuple().client())).add(new Lifetime(lifetime));
+        if (newToken != 0) {
+            b.add(new ReservationToken(newToken));
+        }
+        if (addressError != null) {
+            b.add(addressError);
+        }
+        allocations.metrics().allocateResult("ok");
+        loop.doneAllocating(ctx.fiveTuple());
+        ctx.respond(b.build());
     }
 
     private void respondError(RequestContext ctx, int code) {

@@ -1,6 +1,5 @@
 package org.turnctl.server.handler;
 
-import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import org.turnctl.server.allocation.Allocation;
 import org.turnctl.server.allocation.AllocationManager;
@@ -36,9 +35,8 @@ final class Allocations {
      * relay ports in use only.
      */
     static boolean checkPeer(RequestContext ctx, AllocationManager allocations, Allocation a, InetSocketAddress peer) {
-        boolean relayV4 = a.relayAddress().getAddress() instanceof Inet4Address;
-        boolean peerV4 = peer.getAddress() instanceof Inet4Address;
-        if (relayV4 != peerV4) {
+        // A dual allocation relays both families (section 7.2).
+        if (!a.relaysFamily(peer.getAddress())) {
             throw new TurnException(ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH, "peer address family differs from the relay's");
         }
         if (ctx.settings().policy().isAllowed(peer.getAddress())) {

@@ -19,7 +19,10 @@ final class RefreshHandler {
         // and the attribute value does not match the address family of the allocation, the server
         // MUST reply with a 443 (Peer Address Family Mismatch) Refresh error response."
         RequestedAddressFamily family = RequestedAddressFamily.from(req).orElse(null);
-        if (family != null && family.family() != AddressFamily.of(a.relayAddress().getAddress())) {
+        // A dual allocation matches either family; it has one lifetime, refreshed or deleted as a whole.
+        boolean matches = family == null || family.family() == AddressFamily.of(a.relayAddress().getAddress())
+                || (a.additional() != null && family.family() == AddressFamily.of(a.additional().address().getAddress()));
+        if (!matches) {
             throw new TurnException(ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH, "REQUESTED-ADDRESS-FAMILY does not match the allocation");
         }
         // "if the request contains a LIFETIME attribute and the attribute value is zero, then the

@@ -187,7 +187,7 @@ public final class DtlsListenerHandler extends SimpleChannelInboundHandler<Datag
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         for (int i = 0; i < toFlush.size(); i++) {
-            toFlush.get(i).relayChannel().flush();
+            toFlush.get(i).flushRelays();
         }
         toFlush.clear();
         ctx.flush();

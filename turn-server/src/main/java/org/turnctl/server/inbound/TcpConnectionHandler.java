@@ -59,7 +59,7 @@ public final class TcpConnectionHandler extends ChannelInboundHandlerAdapter imp
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         Allocation a = slot.get();
         if (pendingFlush && a != null) {
-            a.relayChannel().flush();
+            a.flushRelays();
         }
         pendingFlush = false;
         super.channelReadComplete(ctx);

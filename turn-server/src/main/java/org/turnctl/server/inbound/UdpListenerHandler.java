@@ -68,7 +68,7 @@ public final class UdpListenerHandler extends SimpleChannelInboundHandler<Datagr
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         for (int i = 0; i < toFlush.size(); i++) {
-            toFlush.get(i).relayChannel().flush();
+            toFlush.get(i).flushRelays();
         }
         toFlush.clear();
         super.channelReadComplete(ctx);

@@ -119,7 +119,7 @@ public final class DataPath {
         int length = payload.readableBytes();
         m.relayed(TurnMetrics.Direction.CLIENT_TO_PEER, length);
         a.countToPeer(length);
-        Channel relay = a.relayChannel();
+        Channel relay = a.relayChannelFor(peer);
         relay.write(new DatagramPacket(payload, peer), relay.voidPromise());
         return true;
     }

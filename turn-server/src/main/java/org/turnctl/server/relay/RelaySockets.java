@@ -48,7 +48,14 @@ public final class RelaySockets {
      * when the allocation was deleted at birth (its TCP client hung up during the bind).
      */
     public static void attach(Allocation a) {
-        PeerHandler handler = a.relayChannel().pipeline().get(PeerHandler.class);
+        attach(a.relayChannel(), a);
+        if (a.additional() != null) {
+            attach(a.additional().channel(), a);
+        }
+    }
+
+    private static void attach(io.netty.channel.Channel relay, Allocation a) {
+        PeerHandler handler = relay.pipeline().get(PeerHandler.class);
         if (handler != null) {
             handler.attach(a);
         }
