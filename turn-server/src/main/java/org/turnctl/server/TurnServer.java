@@ -189,6 +189,11 @@ public final class TurnServer implements AutoCloseable {
                 InetAddress a = l.getAddress();
                 if (a.isAnyLocalAddress()) {
                     relayV4 = relayV4 != null ? relayV4 : firstHostIpv4();
+                    // [::] is dual-stack: a global IPv6 address of the host relays IPv6 peers
+                    // (and dual allocations) too.
+                    if (a instanceof Inet6Address && relayV6 == null) {
+                        relayV6 = globalIpv6(hostAddresses());
+                    }
                 } else if (a instanceof Inet4Address && relayV4 == null) {
                     relayV4 = a;
                 } else if (a instanceof Inet6Address && relayV6 == null) {
@@ -219,6 +224,49 @@ public final class TurnServer implements AutoCloseable {
             return null;
         }
         return null;
+    }
+
+    /** Every address of every interface that is up and not loopback. */
+    private static List<InetAddress> hostAddresses() {
+        List<InetAddress> all = new ArrayList<>();
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (nif.isUp() && !nif.isLoopback()) {
+                    all.addAll(Collections.list(nif.getInetAddresses()));
+                }
+            }
+        } catch (SocketException e) {
+            return List.of();
+        }
+        return all;
+    }
+
+    /**
+     * The first global unicast IPv6 address (2000::/3, RFC 4291 section 2.4) among these, or null:
+     * not link-local, not unique-local (fc00::/7 is not reachable from the Internet), not an
+     * IPv4-mapped or 6to4/Teredo form.
+     */
+    static InetAddress globalIpv6(List<InetAddress> addresses) {
+        for (InetAddress a : addresses) {
+            if (!(a instanceof Inet6Address)) {
+                continue;
+            }
+            byte[] b = a.getAddress();
+            boolean globalUnicast = (b[0] & 0xE0) == 0x20;
+            boolean sixToFourOrTeredo = (b[0] == 0x20 && b[1] == 0x02) || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0);
+            if (globalUnicast && !sixToFourOrTeredo) {
+                return ((Inet6Address) a).getScopeId() == 0 ? a : stripScope((Inet6Address) a);
+            }
+        }
+        return null;
+    }
+
+    private static InetAddress stripScope(Inet6Address a) {
+        try {
+            return InetAddress.getByAddress(a.getAddress());
+        } catch (java.net.UnknownHostException e) {
+            return a;
+        }
     }
 
     /** host:port, IPv6 in brackets, for logs and URLs. */

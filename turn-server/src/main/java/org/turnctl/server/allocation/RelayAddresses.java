@@ -1,5 +1,6 @@
 package org.turnctl.server.allocation;
 
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -54,6 +55,6 @@ public final class RelayAddresses {
 
     @Override
     public String toString() {
-        return (ipv4 != null ? ipv4.getHostAddress() : "-") + (ipv6 != null ? " " + ipv6.getHostAddress() : "");
+        return (ipv4 != null ? NetUtil.toAddressString(ipv4) : "-") + (ipv6 != null ? " " + NetUtil.toAddressString(ipv6) : "");
     }
 }
