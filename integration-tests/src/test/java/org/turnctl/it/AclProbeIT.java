@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.turnctl.probe.Prober;
@@ -112,33 +109,12 @@ class AclProbeIT {
     /** coturn without a deny list relays to RFC 1918 and to the cloud metadata address: the probe says so. */
     @Test
     void findsCoturnsOpenDefaults(@TempDir Path dir) throws Exception {
-        boolean present = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-                .anyMatch(d -> Files.isExecutable(Path.of(d, "turnserver")));
-        if ("true".equals(System.getenv("CI"))) {
-            assertTrue(present, "CI must have coturn's turnserver (.ci/run installs the coturn package)");
-        }
-        Assumptions.assumeTrue(present, "coturn is not installed");
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        Process coturn = new ProcessBuilder("turnserver", "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1",
-                "--listening-port=" + port, "--realm=" + REALM, "--user=alice:secret", "--lt-cred-mech", "--no-cli", "--no-tls",
-                "--no-dtls", "--log-file=stdout", "--min-port=51000", "--max-port=51999",
-                "--pidfile=" + dir.resolve("turnserver.pid"))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("coturn.log").toFile()).start();
-        try {
-            String uri = "turn:127.0.0.1:" + port + "?transport=tcp";
-            boolean listening = Await.until(Duration.ofSeconds(10), () -> {
-                try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
-                    return true;
-                } catch (java.io.IOException notYet) {
-                    return false;
-                }
-            });
-            assertTrue(listening, Files.readString(dir.resolve("coturn.log")));
-            TargetReport r = probe(uri);
-            assertEquals(CheckResult.Status.FAIL, acl(r).status(), acl(r).cause() + "\n" + Files.readString(dir.resolve("coturn.log")));
+        Coturn.assumeInstalled();
+        int port = Coturn.freePort();
+        try (Coturn coturn = Coturn.start(dir, port, "--listening-port=" + port, "--realm=" + REALM, "--user=alice:secret",
+                "--lt-cred-mech", "--no-tls", "--no-dtls", "--min-port=51000", "--max-port=51999")) {
+            TargetReport r = probe("turn:127.0.0.1:" + port + "?transport=tcp");
+            assertEquals(CheckResult.Status.FAIL, acl(r).status(), acl(r).cause() + "\n" + coturn.log());
             Set<String> found = r.acl().allowed().stream().map(AclReport.Finding::address).collect(Collectors.toSet());
             for (String open : List.of("10.0.0.1", "172.16.0.1", "192.168.0.1", "169.254.169.254")) {
                 assertTrue(found.contains(open), open + " not among " + found);
@@ -147,10 +123,6 @@ class AclProbeIT {
                     .findFirst().orElseThrow();
             assertTrue(metadata.risk().contains("cloud metadata: credentials theft"), metadata.risk());
             assertFalse(found.contains("127.0.0.1"), "coturn denies loopback by default: " + found);
-        } finally {
-            coturn.destroy();
-            coturn.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-            coturn.destroyForcibly();
         }
     }
 }

@@ -261,46 +261,19 @@ class TlsProbeIT {
     /** The probe judges another server the same way: coturn's turnserver with --cert/--pkey, started here only. */
     @Test
     void passesAgainstCoturnOverTls() throws Exception {
-        boolean present = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-                .anyMatch(d -> Files.isExecutable(Path.of(d, "turnserver")));
-        if ("true".equals(System.getenv("CI"))) {
-            assertTrue(present, "CI must have coturn's turnserver (.ci/run installs the coturn package)");
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(present, "coturn is not installed");
+        Coturn.assumeInstalled();
         Path certs = Files.createTempDirectory(dir, "coturn");
         SelfSignedCertificate.write(goodLeaf(), List.of(intermediate.certificate()), certs);
-        int plain = freeTcpPort();
-        int tls = freeTcpPort();
-        Process coturn = new ProcessBuilder("turnserver", "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1",
-                "--listening-port=" + plain, "--tls-listening-port=" + tls, "--cert=" + certs.resolve("cert.pem"),
-                "--pkey=" + certs.resolve("key.pem"), "--realm=" + REALM, "--user=alice:pw", "--lt-cred-mech",
-                "--allow-loopback-peers", "--no-cli", "--no-dtls", "--log-file=stdout", "--min-port=50000", "--max-port=50999",
-                "--pidfile=" + dir.resolve("turnserver.pid"))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("coturn.log").toFile()).start();
-        try {
-            String uri = "turns:127.0.0.1:" + tls;
-            boolean listening = org.turnctl.testsupport.Await.until(Duration.ofSeconds(10), () -> {
-                try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), tls)) {
-                    return true;
-                } catch (java.io.IOException notYet) {
-                    return false;
-                }
-            });
-            assertTrue(listening, Files.readString(dir.resolve("coturn.log")));
-            TargetReport r = probe(uri, new TlsOptions(rootFile(), false, 14));
-            assertEquals("pass", r.verdict(), r.checks() + "\n" + Files.readString(dir.resolve("coturn.log")));
+        int plain = Coturn.freePort();
+        int tls = Coturn.freePort();
+        try (Coturn coturn = Coturn.start(dir, tls, "--listening-port=" + plain, "--tls-listening-port=" + tls,
+                "--cert=" + certs.resolve("cert.pem"), "--pkey=" + certs.resolve("key.pem"), "--realm=" + REALM,
+                "--user=alice:pw", "--lt-cred-mech", "--allow-loopback-peers", "--no-dtls", "--min-port=50000",
+                "--max-port=50999")) {
+            TargetReport r = probe("turns:127.0.0.1:" + tls, new TlsOptions(rootFile(), false, 14));
+            assertEquals("pass", r.verdict(), r.checks() + "\n" + coturn.log());
             assertTrue(r.tls().verified());
             assertEquals(2, r.tls().chain().size());
-        } finally {
-            coturn.destroy();
-            coturn.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-            coturn.destroyForcibly();
-        }
-    }
-
-    private static int freeTcpPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 
