@@ -207,16 +207,21 @@ public final class RequestDispatcher {
         if ((one == null && offered == null) || features < 0 || (features & NonceCookie.PASSWORD_ALGORITHMS) == 0) {
             return PasswordAlgorithm.MD5;
         }
-        String bad = one == null || offered == null ? "PASSWORD-ALGORITHM and PASSWORD-ALGORITHMS must come together"
-                : !offered.algorithms().stream().map(PasswordAlgorithm::algorithm).toList().equals(settings.passwordAlgorithms())
-                        ? "PASSWORD-ALGORITHMS is not the list this server sent"
-                        : offered.algorithms().stream().noneMatch(a -> a.algorithm() == one.algorithm())
-                                ? "PASSWORD-ALGORITHM is not one of PASSWORD-ALGORITHMS" : null;
-        if (bad != null) {
-            metrics.authFailure("bad_request");
-            throw new TurnException(ErrorCode.BAD_REQUEST, bad);
+        if (one == null || offered == null) {
+            throw badAlgorithm("PASSWORD-ALGORITHM and PASSWORD-ALGORITHMS must come together"); // (1)
+        }
+        if (!offered.algorithms().stream().map(PasswordAlgorithm::algorithm).toList().equals(settings.passwordAlgorithms())) {
+            throw badAlgorithm("PASSWORD-ALGORITHMS is not the list this server sent"); // (2): a bid-down
+        }
+        if (offered.algorithms().stream().noneMatch(a -> a.algorithm() == one.algorithm())) {
+            throw badAlgorithm("PASSWORD-ALGORITHM is not one of PASSWORD-ALGORITHMS"); // (3)
         }
         return one.algorithm();
+    }
+
+    private TurnException badAlgorithm(String why) {
+        metrics.authFailure("bad_request");
+        return new TurnException(ErrorCode.BAD_REQUEST, why);
     }
 
     /** Counts one failed authentication against the source IP (loopback aside) and the user name. */

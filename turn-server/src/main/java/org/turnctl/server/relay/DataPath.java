@@ -54,7 +54,11 @@ public final class DataPath {
             m.dropped(DropReason.NO_PERMISSION);
             return false;
         }
-        return admitted(a, m, length, now) && send(a, m, in.retainedSlice(in.readerIndex() + ChannelData.HEADER_LENGTH, length), b.peer());
+        if (!admitted(a, m, length, now)) {
+            return false;
+        }
+        send(a, m, in.retainedSlice(in.readerIndex() + ChannelData.HEADER_LENGTH, length), b.peer());
+        return true;
     }
 
     /** RFC 8656 section 11.2, a Send indication from the client; as {@link #channelData}. */
@@ -92,7 +96,11 @@ public final class DataPath {
             m.dropped(DropReason.NO_PERMISSION);
             return false;
         }
-        return admitted(a, m, reader.dataLength(), now) && send(a, m, in.retainedSlice(reader.dataIndex(), reader.dataLength()), peer);
+        if (!admitted(a, m, reader.dataLength(), now)) {
+            return false;
+        }
+        send(a, m, in.retainedSlice(reader.dataIndex(), reader.dataLength()), peer);
+        return true;
     }
 
     /**
@@ -115,12 +123,11 @@ public final class DataPath {
         return true;
     }
 
-    private static boolean send(Allocation a, TurnMetrics m, ByteBuf payload, InetSocketAddress peer) {
+    private static void send(Allocation a, TurnMetrics m, ByteBuf payload, InetSocketAddress peer) {
         int length = payload.readableBytes();
         m.relayed(TurnMetrics.Direction.CLIENT_TO_PEER, length);
         a.countToPeer(length);
         Channel relay = a.relayChannelFor(peer);
         relay.write(new DatagramPacket(payload, peer), relay.voidPromise());
-        return true;
     }
 }
