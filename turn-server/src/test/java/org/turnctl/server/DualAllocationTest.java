@@ -49,9 +49,16 @@ class DualAllocationTest {
         }
     }
 
+    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+
+    private double active(String family) {
+        return registry.get("turn_allocations_active").tag("transport", "udp").tag("family", family).gauge().value();
+    }
+
     private TestClient start(InetAddress... relayIps) throws Exception {
         recipe.relayIps = new ArrayList<>(List.of(relayIps));
-        server = recipe.start();
+        server = TurnServer.start(recipe.config(), new org.turnctl.server.metrics.MicrometerTurnMetrics(registry, () -> 0));
         TestClient c = TestClient.udp(server.udpAddresses().get(0)).credentials("alice", "alice-pass");
         closeMe.add(c);
         return c;
@@ -95,6 +102,8 @@ class DualAllocationTest {
         assertTrue(relays.get(0).address().getAddress() instanceof java.net.Inet4Address, "IPv4 first");
         assertTrue(relays.get(1).address().getAddress() instanceof Inet6Address);
         assertTrue(AddressErrorCode.from(r).isEmpty());
+        assertEquals(1.0, active("dual"), "counted once, as dual");
+        assertEquals(0.0, active("ipv4"));
 
         roundTrip(c, peer("127.0.0.1"), relays.get(0).address());
         roundTrip(c, peer("::1"), relays.get(1).address());
@@ -114,6 +123,7 @@ class DualAllocationTest {
         assertEquals(MessageClass.SUCCESS_RESPONSE, c.request(Method.REFRESH, new Lifetime(0)).messageClass());
         Await.until(Duration.ofSeconds(5), () -> server.allocationCount() == 0);
         assertEquals(0, server.allocationCount());
+        assertEquals(0.0, active("dual"));
         for (XorRelayedAddress relay : relays) {
             try (DatagramSocket again = new DatagramSocket(relay.address())) {
                 assertTrue(again.isBound(), "port " + relay.address() + " is free again");

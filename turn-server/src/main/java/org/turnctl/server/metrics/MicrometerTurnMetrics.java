@@ -57,7 +57,7 @@ public final class MicrometerTurnMetrics implements TurnMetrics {
     public MicrometerTurnMetrics(MeterRegistry registry, IntSupplier relayPortsInUse) {
         this.registry = registry;
         for (String transport : TRANSPORTS) {
-            for (String family : List.of("ipv4", "ipv6")) {
+            for (String family : List.of("ipv4", "ipv6", "dual")) {
                 AtomicLong n = new AtomicLong();
                 allocations.put(transport + "/" + family, n);
                 Gauge.builder("turn_allocations_active", n, AtomicLong::get).tag("transport", transport).tag("family", family)
