@@ -275,7 +275,7 @@ final class AllocateHandler {
             }
             failed.forEach(ports::release);
             if (dual.second() != null) {
-                bindAdditional(ctx, f.channel(), dual.second(), newToken, lifetime);
+                bindAdditional(ctx, f.channel(), dual.second(), newToken, lifetime, BIND_ATTEMPTS);
             } else {
                 created(ctx, f.channel(), null, dual.error(), newToken, lifetime);
             }
@@ -287,7 +287,8 @@ final class AllocateHandler {
      * goes ahead with IPv4 alone and says why in ADDRESS-ERROR-CODE (508): section 7.2 does not let
      * the family asked for in ADDITIONAL-ADDRESS-FAMILY fail the Allocate.
      */
-    private void bindAdditional(RequestContext ctx, Channel first, InetAddress relayIp, long newToken, long lifetime) {
+    private void bindAdditional(RequestContext ctx, Channel first, InetAddress relayIp, long newToken, long lifetime,
+            int attemptsLeft) {
         PortPool ports = allocations.ports();
         int port = ports.acquire();
         if (port < 0) {
@@ -298,11 +299,17 @@ final class AllocateHandler {
         relaySockets.bind(ctx.eventLoop(), new InetSocketAddress(relayIp, port)).addListener((ChannelFuture done) -> {
             if (done.isSuccess()) {
                 created(ctx, first, done.channel(), null, newToken, lifetime);
-            } else {
-                ports.release(port);
-                created(ctx, first, null, new AddressErrorCode(AddressFamily.IPV6, ErrorCode.INSUFFICIENT_CAPACITY, ""),
-                        newToken, lifetime);
+                return;
             }
+            // Another process holds that port (the relay range overlaps the ephemeral ports): another one.
+            if (attemptsLeft > 1) {
+                bindAdditional(ctx, first, relayIp, newToken, lifetime, attemptsLeft - 1);
+                ports.release(port);
+                return;
+            }
+            ports.release(port);
+            created(ctx, first, null, new AddressErrorCode(AddressFamily.IPV6, ErrorCode.INSUFFICIENT_CAPACITY, ""),
+                    newToken, lifetime);
         });
     }
 
