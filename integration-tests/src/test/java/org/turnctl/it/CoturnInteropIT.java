@@ -215,6 +215,12 @@ class CoturnInteropIT {
                 with("-S", "-F", "ECDHE-ECDSA-AES128-GCM-SHA256", "-u", USER, "-w", PASSWORD)));
     }
 
+    /** RFC 6062 TCP allocations: -T is client to client (-y), each Connects to the other's relayed address. */
+    @Test
+    void tcpRelay() throws Exception {
+        assertLossless("tcp relay (-T)", uclient(with("-T", "-u", USER, "-w", PASSWORD)));
+    }
+
     /** RFC 8656 dual allocation: coturn's uclient sends ADDITIONAL-ADDRESS-FAMILY at its draft code point 0x8032. */
     @Test
     void dualAllocation() throws Exception {

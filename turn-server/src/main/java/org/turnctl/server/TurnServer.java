@@ -37,6 +37,7 @@ import org.turnctl.server.inbound.UnauthenticatedLimiter;
 import org.turnctl.server.metrics.TurnMetrics;
 import org.turnctl.server.net.Addresses;
 import org.turnctl.server.relay.RelaySockets;
+import org.turnctl.server.tcprelay.TcpRelays;
 import org.turnctl.server.tls.CertificateStore;
 
 /**
@@ -105,7 +106,9 @@ public final class TurnServer implements AutoCloseable {
                 new Quotas(config.userQuota(), config.totalQuota()), relay, metrics);
         allocations.maxBps(config.limits().maxBps());
         RequestDispatcher dispatcher = new RequestDispatcher(settings, new NonceService(config.nonceLifetimeSeconds()),
-                allocations, new RelaySockets(transports.datagram(), config.time(), metrics), config.time());
+                allocations, new RelaySockets(transports.datagram(), config.time(), metrics),
+                new TcpRelays(transports.serverSocket(), transports.socket(), transports.reusePort(), metrics, config.time()),
+                config.time());
         BehaviorDiscovery discovery = config.altListen() == null ? null : new BehaviorDiscovery(metrics);
         InboundRouter router = new InboundRouter(dispatcher, discovery, metrics, config.time(),
                 new UnauthenticatedLimiter(config.unauthRate(), config.time()));

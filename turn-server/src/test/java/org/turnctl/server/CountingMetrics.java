@@ -47,6 +47,18 @@ public final class CountingMetrics implements TurnMetrics {
         channels.addAndGet(delta);
     }
 
+    private final AtomicLong tcpRelayConnections = new AtomicLong();
+
+    @Override
+    public void tcpRelayConnections(int delta) {
+        tcpRelayConnections.addAndGet(delta);
+    }
+
+    /** The turn_tcp_connections_active gauge as the server moved it. */
+    public long tcpRelayConnections() {
+        return tcpRelayConnections.get();
+    }
+
     /** The turn_permissions gauge as the server moved it. */
     public long permissions() {
         return permissions.get();

@@ -101,6 +101,11 @@ final class TestClient implements AutoCloseable {
         return this;
     }
 
+    /** The TCP connection itself (after an RFC 6062 ConnectionBind it carries raw bytes). */
+    java.net.Socket socket() {
+        return tcp;
+    }
+
     InetSocketAddress localAddress() {
         return udp != null ? (InetSocketAddress) udp.getLocalSocketAddress() : (InetSocketAddress) tcp.getLocalSocketAddress();
     }

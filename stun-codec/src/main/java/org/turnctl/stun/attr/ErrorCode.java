@@ -26,6 +26,10 @@ public record ErrorCode(int code, String reason) implements StunAttribute {
     public static final int WRONG_CREDENTIALS = 441;
     public static final int UNSUPPORTED_TRANSPORT_PROTOCOL = 442;
     public static final int PEER_ADDRESS_FAMILY_MISMATCH = 443;
+    /** RFC 6062 section 6.3: a Connect to a peer the allocation already has a connection with. */
+    public static final int CONNECTION_ALREADY_EXISTS = 446;
+    /** RFC 6062 section 6.3: the server's connection to the peer failed or timed out. */
+    public static final int CONNECTION_TIMEOUT_OR_FAILURE = 447;
     public static final int ALLOCATION_QUOTA_REACHED = 486;
     public static final int SERVER_ERROR = 500;
     public static final int INSUFFICIENT_CAPACITY = 508;
@@ -57,6 +61,8 @@ public record ErrorCode(int code, String reason) implements StunAttribute {
             case WRONG_CREDENTIALS -> "Wrong Credentials";
             case UNSUPPORTED_TRANSPORT_PROTOCOL -> "Unsupported Transport Protocol";
             case PEER_ADDRESS_FAMILY_MISMATCH -> "Peer Address Family Mismatch";
+            case CONNECTION_ALREADY_EXISTS -> "Connection Already Exists";
+            case CONNECTION_TIMEOUT_OR_FAILURE -> "Connection Timeout or Failure";
             case ALLOCATION_QUOTA_REACHED -> "Allocation Quota Reached";
             case SERVER_ERROR -> "Server Error";
             case INSUFFICIENT_CAPACITY -> "Insufficient Capacity";

@@ -36,6 +36,9 @@ public final class Allocation {
     private final Map<Integer, ChannelBinding> channelsByNumber = new HashMap<>();
     private final Map<InetSocketAddress, ChannelBinding> channelsByPeer = new HashMap<>();
 
+    /** What else goes when the allocation goes (an RFC 6062 allocation's peer connections). */
+    private java.util.List<Runnable> onDelete;
+
     /** The IPv6 socket of a dual allocation, or null; set once, before the allocation is published. */
     private AdditionalRelay additional;
 
@@ -148,6 +151,19 @@ public final class Allocation {
 
     public Channel relayChannel() {
         return relayChannel;
+    }
+
+    /** Runs {@code task} when the allocation is deleted (on its loop). */
+    public void onDelete(Runnable task) {
+        if (onDelete == null) {
+            onDelete = new java.util.ArrayList<>(1);
+        }
+        onDelete.add(task);
+    }
+
+    /** An RFC 6062 TCP allocation: its relayed address is a listening TCP socket, not a UDP one. */
+    public boolean isTcp() {
+        return relayChannel instanceof io.netty.channel.ServerChannel;
     }
 
     void additional(AdditionalRelay relay) {
@@ -313,6 +329,9 @@ public final class Allocation {
         }
         deleted = true;
         relayChannel.close();
+        if (onDelete != null) {
+            onDelete.forEach(Runnable::run);
+        }
         if (additional != null) {
             additional.channel().close();
         }

@@ -28,4 +28,9 @@ public interface ClientSink {
      */
     default void pauseReading(long millis) {
     }
+
+    /** The client's own connection, for a stream client (RFC 6062's ConnectionBind turns it into a data connection); else null. */
+    default io.netty.channel.Channel connection() {
+        return null;
+    }
 }

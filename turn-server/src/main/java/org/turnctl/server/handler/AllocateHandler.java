@@ -14,6 +14,7 @@ import org.turnctl.server.allocation.LoopAllocations;
 import org.turnctl.server.allocation.PortPool;
 import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.relay.RelaySockets;
+import org.turnctl.server.tcprelay.TcpRelays;
 import org.turnctl.stun.StunMessage;
 import org.turnctl.stun.attr.AdditionalAddressFamily;
 import org.turnctl.stun.attr.AddressErrorCode;
@@ -40,8 +41,10 @@ final class AllocateHandler {
 
     private final AllocationManager allocations;
     private final RelaySockets relaySockets;
+    private final TcpRelays tcpRelays;
 
-    AllocateHandler(AllocationManager allocations, RelaySockets relaySockets) {
+    AllocateHandler(AllocationManager allocations, RelaySockets relaySockets, TcpRelays tcpRelays) {
+        this.tcpRelays = tcpRelays;
         this.allocations = allocations;
         this.relaySockets = relaySockets;
     }
@@ -75,8 +78,16 @@ final class AllocateHandler {
         // supported by the server, the server rejects the request with a 442."
         RequestedTransport transport = RequestedTransport.from(req)
                 .orElseThrow(() -> new TurnException(ErrorCode.BAD_REQUEST, "REQUESTED-TRANSPORT missing"));
-        if (transport.protocol() != RequestedTransport.UDP) {
-            throw new TurnException(ErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL, "only UDP relaying");
+        boolean tcp = transport.protocol() == RequestedTransport.TCP;
+        if (transport.protocol() != RequestedTransport.UDP && !tcp) {
+            throw new TurnException(ErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL, "UDP or TCP relaying only");
+        }
+        // RFC 6062 section 5.1: a TCP allocation is made over a TCP or TLS control connection, and
+        // "If the request contains ... EVEN-PORT, or RESERVATION-TOKEN ... 400"; a dual one is not defined.
+        if (tcp && (!ctx.sink().isStream() || EvenPort.from(req).isPresent() || ReservationToken.from(req).isPresent()
+                || AdditionalAddressFamily.from(req).isPresent())) {
+            throw new TurnException(ErrorCode.BAD_REQUEST, "a TCP allocation needs a TCP or TLS connection, "
+                    + "and takes no EVEN-PORT, RESERVATION-TOKEN or ADDITIONAL-ADDRESS-FAMILY");
         }
         // 4. "If [DONT-FRAGMENT is present] but the server does not support sending UDP datagrams
         // with the DF bit set to 1 ... the server treats the DONT-FRAGMENT attribute ... as an
@@ -172,7 +183,7 @@ final class AllocateHandler {
         // A random relay port can be taken by another process (the relay range overlaps Linux's
         // ephemeral ports): try others, keeping EVEN-PORT's promise; a redeemed token has no
         // alternative.
-        bind(ctx, relayIp, port, newToken, evenPort, lifetime, token == null ? BIND_ATTEMPTS : 1, failed, dual);
+        bind(ctx, relayIp, port, newToken, evenPort, lifetime, token == null ? BIND_ATTEMPTS : 1, failed, dual, tcp);
     }
 
     /**
@@ -248,10 +259,11 @@ final class AllocateHandler {
      * pool until this Allocate is over ({@code failed}), so a retry cannot pick them again.
      */
     private void bind(RequestContext ctx, InetAddress relayIp, int port, long newToken, EvenPort evenPort, long lifetime,
-            int attemptsLeft, List<Integer> failed, Dual dual) {
+            int attemptsLeft, List<Integer> failed, Dual dual, boolean tcp) {
         PortPool ports = allocations.ports();
         LoopAllocations loop = allocations.loop(ctx.eventLoop());
-        ChannelFuture f = relaySockets.bind(ctx.eventLoop(), new InetSocketAddress(relayIp, port));
+        InetSocketAddress at = new InetSocketAddress(relayIp, port);
+        ChannelFuture f = tcp ? tcpRelays.listen(ctx.eventLoop(), at) : relaySockets.bind(ctx.eventLoop(), at);
         f.addListener(done -> {
             if (!done.isSuccess()) {
                 failed.add(port);
@@ -263,7 +275,7 @@ final class AllocateHandler {
                     long[] reserved = reserve ? acquireEvenReserved(relayIp, ctx.now(), failed) : null;
                     int next = reserve ? (int) reserved[0] : evenPort != null ? ports.acquireEven(false) : ports.acquire();
                     if (next >= 0) {
-                        bind(ctx, relayIp, next, reserve ? reserved[1] : 0, evenPort, lifetime, attemptsLeft - 1, failed, dual);
+                        bind(ctx, relayIp, next, reserve ? reserved[1] : 0, evenPort, lifetime, attemptsLeft - 1, failed, dual, tcp);
                         return;
                     }
                 }
@@ -322,7 +334,11 @@ final class AllocateHandler {
         Allocation a = allocations.create(new AllocationManager.Grant(ctx.fiveTuple(), ctx.credential().username(),
                 ctx.credential().quotaUser(), ctx.key(), ctx.sink(), relay, ctx.now() + lifetime * 1000, lifetime, additional),
                 ctx.eventLoop(), ctx.slot());
-        RelaySockets.attach(a);
+        if (a.isTcp()) {
+            tcpRelays.attach(a);
+        } else {
+            RelaySockets.attach(a);
+        }
         // "... the server sends a success response containing an XOR-RELAYED-ADDRESS ...,
         // a LIFETIME ..., a RESERVATION-TOKEN [when one was reserved], an XOR-MAPPED-ADDRESS
         // attribute containing the client's IP address and port (from the 5-tuple)." A dual

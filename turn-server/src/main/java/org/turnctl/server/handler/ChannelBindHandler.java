@@ -24,6 +24,10 @@ final class ChannelBindHandler {
 
     void handle(RequestContext ctx) {
         Allocation a = Allocations.require(ctx);
+        // RFC 6062 section 6.2 (a TCP allocation has no channels): 400.
+        if (a.isTcp()) {
+            throw new TurnException(ErrorCode.BAD_REQUEST, "no channels on a TCP allocation");
+        }
         // "The server checks the following:
         //  - The request contains both a CHANNEL-NUMBER and an XOR-PEER-ADDRESS attribute;
         int number = ChannelNumber.from(ctx.request())

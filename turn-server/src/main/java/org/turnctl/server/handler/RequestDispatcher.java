@@ -18,6 +18,7 @@ import org.turnctl.server.limit.TokenBuckets;
 import org.turnctl.server.metrics.DropReason;
 import org.turnctl.server.metrics.TurnMetrics;
 import org.turnctl.server.relay.RelaySockets;
+import org.turnctl.server.tcprelay.TcpRelays;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.Method;
 import org.turnctl.stun.StunMessage;
@@ -71,17 +72,26 @@ public final class RequestDispatcher {
         }
     }
 
+    /** Without a real TCP relay transport (handler tests and the fuzz target: NIO classes, never bound there). */
     public RequestDispatcher(AtomicReference<Settings> settings, NonceService nonces, AllocationManager allocations,
             RelaySockets relaySockets, TimeSource clock) {
+        this(settings, nonces, allocations, relaySockets, new TcpRelays(io.netty.channel.socket.nio.NioServerSocketChannel.class,
+                io.netty.channel.socket.nio.NioSocketChannel.class, false, allocations.metrics(), clock), clock);
+    }
+
+    public RequestDispatcher(AtomicReference<Settings> settings, NonceService nonces, AllocationManager allocations,
+            RelaySockets relaySockets, TcpRelays tcpRelays, TimeSource clock) {
         this.settings = settings;
         this.nonces = nonces;
         this.metrics = allocations.metrics();
         this.clock = clock;
         this.turnMethods = Map.of(
-                Method.ALLOCATE, new AllocateHandler(allocations, relaySockets)::handle,
+                Method.ALLOCATE, new AllocateHandler(allocations, relaySockets, tcpRelays)::handle,
                 Method.REFRESH, new RefreshHandler()::handle,
                 Method.CREATE_PERMISSION, new CreatePermissionHandler(allocations)::handle,
-                Method.CHANNEL_BIND, new ChannelBindHandler(allocations)::handle);
+                Method.CHANNEL_BIND, new ChannelBindHandler(allocations)::handle,
+                Method.CONNECT, new ConnectHandler(allocations, tcpRelays)::handle,
+                Method.CONNECTION_BIND, new ConnectionBindHandler(tcpRelays)::handle);
     }
 
     /** Handles one decoded message from a client on the calling event loop. */

@@ -66,6 +66,11 @@ final class TcpClientSink implements ClientSink {
         return connection.alloc();
     }
 
+    @Override
+    public Channel connection() {
+        return connection;
+    }
+
     /** Reading resumes by itself; a later pause while paused is already covered by the debt it added. */
     @Override
     public void pauseReading(long millis) {

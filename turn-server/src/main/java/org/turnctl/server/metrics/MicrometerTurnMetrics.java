@@ -44,6 +44,7 @@ public final class MicrometerTurnMetrics implements TurnMetrics {
     private final Map<DropReason, Counter> drops = new java.util.EnumMap<>(DropReason.class);
     private final Map<String, Timer> durations = new HashMap<>();
     private final AtomicLong permissions = new AtomicLong();
+    private final AtomicLong tcpRelayConnections = new AtomicLong();
     private final AtomicLong channels = new AtomicLong();
     private final Counter packetsToPeer;
     private final Counter packetsToClient;
@@ -86,6 +87,8 @@ public final class MicrometerTurnMetrics implements TurnMetrics {
                     .register(registry));
         }
         Gauge.builder("turn_permissions_active", permissions, AtomicLong::get).register(registry);
+        Gauge.builder("turn_tcp_connections_active", tcpRelayConnections, AtomicLong::get)
+                .description("RFC 6062 peer connections of TCP allocations, waiting for ConnectionBind or bound").register(registry);
         Gauge.builder("turn_channels_active", channels, AtomicLong::get).register(registry);
         Gauge.builder("turn_relay_ports_in_use", relayPortsInUse, s -> s.getAsInt()).strongReference(true).register(registry);
         packetsToPeer = Counter.builder("turn_relay_packets_total").tag("direction", "client_to_peer").register(registry);
@@ -141,6 +144,11 @@ public final class MicrometerTurnMetrics implements TurnMetrics {
     @Override
     public void channels(int delta) {
         channels.addAndGet(delta);
+    }
+
+    @Override
+    public void tcpRelayConnections(int delta) {
+        tcpRelayConnections.addAndGet(delta);
     }
 
     @Override

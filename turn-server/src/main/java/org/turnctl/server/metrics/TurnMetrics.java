@@ -25,6 +25,10 @@ public interface TurnMetrics {
     default void permissions(int delta) {
     }
 
+    /** RFC 6062 peer connections now (waiting for ConnectionBind or bound). */
+    default void tcpRelayConnections(int delta) {
+    }
+
     default void channels(int delta) {
     }
 

@@ -109,6 +109,10 @@ public final class DataPath {
      * allocation is back within its rate (backpressure through TCP, no buffering here).
      */
     private static boolean admitted(Allocation a, TurnMetrics m, int length, long now) {
+        if (a.isTcp()) {
+            m.dropped(DropReason.NO_PERMISSION); // RFC 6062: a TCP allocation's data goes over its data connections only
+            return false;
+        }
         if (a.client().isStream()) {
             long pause = a.oweToPeer(length, now);
             if (pause > 0) {
