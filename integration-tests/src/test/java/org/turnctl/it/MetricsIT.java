@@ -101,10 +101,10 @@ class MetricsIT {
                     assertEquals(1.0, value(s, "turn_allocations_total{result=\"401\"}"), "only the rejected one, not the challenges");
                     assertEquals(1.0, value(s, "turn_auth_failures_total{reason=\"bad_integrity\"}"));
                     assertEquals(2.0, value(s, "turn_permissions_active"));
-                    assertEquals(10.0, value(s, "turn_relay_packets_total{direction=\"client_to_peer\"}"));
-                    assertEquals(1000.0, value(s, "turn_relay_bytes_total{direction=\"client_to_peer\"}"));
-                    assertEquals(10.0, value(s, "turn_relay_packets_total{direction=\"peer_to_client\"}"));
-                    assertEquals(1000.0, value(s, "turn_relay_bytes_total{direction=\"peer_to_client\"}"));
+                    assertEquals(10.0, value(s, "turn_relay_packets_total{direction=\"client_to_peer\",transport=\"udp\"}"));
+                    assertEquals(1000.0, value(s, "turn_relay_bytes_total{direction=\"client_to_peer\",transport=\"udp\"}"));
+                    assertEquals(10.0, value(s, "turn_relay_packets_total{direction=\"peer_to_client\",transport=\"udp\"}"));
+                    assertEquals(1000.0, value(s, "turn_relay_bytes_total{direction=\"peer_to_client\",transport=\"udp\"}"));
                     assertEquals(2.0, value(s, "turn_relay_ports_in_use"));
                     assertTrue(value(s, "turn_request_duration_seconds_count{method=\"allocate\"}") >= 2);
                     assertTrue(s.contains("jvm_memory_used_bytes"), "JVM metrics are exported");

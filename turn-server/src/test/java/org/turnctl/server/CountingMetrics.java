@@ -48,6 +48,18 @@ public final class CountingMetrics implements TurnMetrics {
     }
 
     private final AtomicLong tcpRelayConnections = new AtomicLong();
+    private final AtomicLong tcpBytesToPeer = new AtomicLong();
+    private final AtomicLong tcpBytesToClient = new AtomicLong();
+
+    @Override
+    public void relayedTcp(Direction direction, int bytes) {
+        (direction == Direction.CLIENT_TO_PEER ? tcpBytesToPeer : tcpBytesToClient).addAndGet(bytes);
+    }
+
+    /** Bytes RFC 6062 pairs carried client to peer, and peer to client. */
+    public long[] tcpBytes() {
+        return new long[] {tcpBytesToPeer.get(), tcpBytesToClient.get()};
+    }
 
     @Override
     public void tcpRelayConnections(int delta) {

@@ -104,6 +104,7 @@ class TcpRelayTest {
         peer.getOutputStream().write("hi client".getBytes());
         assertArrayEquals("hi client".getBytes(), read(data.getInputStream(), 9));
         assertEquals(1, metrics.tcpRelayConnections());
+        assertArrayEquals(new long[] {10, 9}, metrics.tcpBytes(), "counted as tcp-relay bytes");
 
         // The peer hangs up: the client's data connection ends too.
         peer.close();

@@ -50,6 +50,8 @@ public final class MicrometerTurnMetrics implements TurnMetrics {
     private final Counter packetsToClient;
     private final Counter bytesToPeer;
     private final Counter bytesToClient;
+    private final Counter tcpBytesToPeer;
+    private final Counter tcpBytesToClient;
     private final Counter bindings;
     private final Map<String, Counter> handshakes = new HashMap<>();
     private final Map<String, Counter> refusedConnections = new HashMap<>();
@@ -91,12 +93,19 @@ public final class MicrometerTurnMetrics implements TurnMetrics {
                 .description("RFC 6062 peer connections of TCP allocations, waiting for ConnectionBind or bound").register(registry);
         Gauge.builder("turn_channels_active", channels, AtomicLong::get).register(registry);
         Gauge.builder("turn_relay_ports_in_use", relayPortsInUse, s -> s.getAsInt()).strongReference(true).register(registry);
-        packetsToPeer = Counter.builder("turn_relay_packets_total").tag("direction", "client_to_peer").register(registry);
-        packetsToClient = Counter.builder("turn_relay_packets_total").tag("direction", "peer_to_client").register(registry);
-        bytesToPeer = Counter.builder("turn_relay_bytes_total").tag("direction", "client_to_peer")
+        packetsToPeer = Counter.builder("turn_relay_packets_total").tag("direction", "client_to_peer").tag("transport", "udp")
+                .register(registry);
+        packetsToClient = Counter.builder("turn_relay_packets_total").tag("direction", "peer_to_client").tag("transport", "udp")
+                .register(registry);
+        bytesToPeer = Counter.builder("turn_relay_bytes_total").tag("direction", "client_to_peer").tag("transport", "udp")
                 .description("Application payload bytes relayed").register(registry);
-        bytesToClient = Counter.builder("turn_relay_bytes_total").tag("direction", "peer_to_client")
+        bytesToClient = Counter.builder("turn_relay_bytes_total").tag("direction", "peer_to_client").tag("transport", "udp")
                 .description("Application payload bytes relayed").register(registry);
+        // RFC 6062 connections carry a byte stream: bytes, no packets.
+        tcpBytesToPeer = Counter.builder("turn_relay_bytes_total").tag("direction", "client_to_peer").tag("transport", "tcp-relay")
+                .description("Application payload bytes relayed").register(registry);
+        tcpBytesToClient = Counter.builder("turn_relay_bytes_total").tag("direction", "peer_to_client")
+                .tag("transport", "tcp-relay").description("Application payload bytes relayed").register(registry);
         bindings = Counter.builder("stun_binding_requests_total").register(registry);
         for (String r : List.of("per_ip", "total")) {
             refusedConnections.put(r, Counter.builder("turn_tcp_connections_refused_total").tag("reason", r)
@@ -160,6 +169,11 @@ public final class MicrometerTurnMetrics implements TurnMetrics {
             packetsToClient.increment();
             bytesToClient.increment(bytes);
         }
+    }
+
+    @Override
+    public void relayedTcp(Direction direction, int bytes) {
+        (direction == Direction.CLIENT_TO_PEER ? tcpBytesToPeer : tcpBytesToClient).increment(bytes);
     }
 
     @Override

@@ -25,6 +25,10 @@ public interface TurnMetrics {
     default void permissions(int delta) {
     }
 
+    /** Bytes an RFC 6062 connection pair carried (turn_relay_bytes_total{transport="tcp-relay"}). */
+    default void relayedTcp(Direction direction, int bytes) {
+    }
+
     /** RFC 6062 peer connections now (waiting for ConnectionBind or bound). */
     default void tcpRelayConnections(int delta) {
     }

@@ -32,7 +32,7 @@ final class Splice extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        metrics.relayed(direction, bytes.readableBytes());
+        metrics.relayedTcp(direction, bytes.readableBytes());
         other.write(bytes, other.voidPromise());
         if (!other.isWritable()) {
             ctx.channel().config().setAutoRead(false);
