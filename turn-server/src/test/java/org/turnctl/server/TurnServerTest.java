@@ -174,7 +174,9 @@ class TurnServerTest {
     void allocateErrors() throws Exception {
         start(new TestServers());
         TestClient c = udpClient("alice");
-        assertEquals(442, TestClient.errorCode(c.request(Method.ALLOCATE, new RequestedTransport(6))));
+        assertEquals(442, TestClient.errorCode(c.request(Method.ALLOCATE, new RequestedTransport(132))), "SCTP: not supported");
+        assertEquals(400, TestClient.errorCode(c.request(Method.ALLOCATE, new RequestedTransport(6))),
+                "TCP (RFC 6062) only over a TCP or TLS connection");
         assertEquals(400, TestClient.errorCode(c.request(Method.ALLOCATE, new Lifetime(600))));
         assertEquals(440, TestClient.errorCode(allocate(c, new RequestedAddressFamily(AddressFamily.IPV6))));
         assertEquals(440, TestClient.errorCode(allocate(c, new RequestedAddressFamily(7))));
