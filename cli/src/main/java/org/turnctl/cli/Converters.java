@@ -37,6 +37,41 @@ final class Converters {
         }
     }
 
+    /**
+     * HOST:PORT of an alternate server ({@code --alternate-server}): an address, or a name resolved
+     * once, here (a TLS client is told the name in ALTERNATE-DOMAIN, for its certificate check).
+     */
+    static final class AlternateConverter implements ITypeConverter<org.turnctl.server.config.Shedding.Alternate> {
+        @Override
+        public org.turnctl.server.config.Shedding.Alternate convert(String text) {
+            String s = text.strip();
+            int colon = s.lastIndexOf(':');
+            String host = colon > 0 ? s.substring(0, colon) : "";
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            } else if (host.contains(":")) {
+                throw new TypeConversionException("put IPv6 addresses in brackets, e.g. [2001:db8::1]:3478");
+            }
+            if (host.isEmpty()) {
+                throw new TypeConversionException("expected HOST:PORT, e.g. turn2.example.org:3478");
+            }
+            int port;
+            try {
+                port = Integer.parseInt(s.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("bad port");
+            }
+            if (port < 1 || port > 65535) {
+                throw new TypeConversionException("port out of range");
+            }
+            try {
+                return new org.turnctl.server.config.Shedding.Alternate(host, new InetSocketAddress(InetAddress.getByName(host), port));
+            } catch (UnknownHostException e) {
+                throw new TypeConversionException("cannot resolve " + host);
+            }
+        }
+    }
+
     /** ADDR:PORT, or {@code off} (null) to disable what listens there. */
     static final class HostPortOrOff implements ITypeConverter<InetSocketAddress> {
         @Override

@@ -9,6 +9,7 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -119,6 +120,23 @@ final class ServeCommand implements Callable<Integer> {
             description = "Bytes a second the whole server relays (the busier direction, measured each second) past which "
                     + "new Allocates get 486. 0 (default): no limit. Reloadable.")
     long bpsCapacity;
+
+    @Option(names = "--drain-timeout", defaultValue = "0s", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+            description = "On SIGTERM, drain first: /readyz answers 503, new Allocates go to an --alternate-server (300) or get "
+                    + "508, the allocations there are go on; exit when the last one ends or after DURATION. 0 (default): "
+                    + "exit at once. SIGINT always exits at once.")
+    Duration drainTimeout;
+
+    @Option(names = "--alternate-server", paramLabel = "HOST:PORT", converter = Converters.AlternateConverter.class,
+            description = "Where new clients are sent (300 Try Alternate, RFC 8489 section 10) while draining or past "
+                    + "--max-allocations, round robin, the client's address family first (repeatable). A name is resolved at "
+                    + "start and also sent to TLS clients as ALTERNATE-DOMAIN.")
+    List<org.turnctl.server.config.Shedding.Alternate> alternateServers = new ArrayList<>();
+
+    @Option(names = "--max-allocations", defaultValue = "0", paramLabel = "N",
+            description = "Active allocations past which new Allocates are sent to an --alternate-server (508 without one). "
+                    + "0 (default): no limit. Reloadable.")
+    int maxAllocations;
 
     @Option(names = "--max-allocations-per-ip", defaultValue = "0", paramLabel = "N",
             description = "Allocations one client IP may hold; past it, 486. 0 (default): no limit (a NAT may hide many users). "
@@ -270,14 +288,27 @@ final class ServeCommand implements Callable<Integer> {
                     TurnServer.format(ops.address()));
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Signals.onTerminate(() -> {
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stop = () -> {
+            if (!stopping.compareAndSet(false, true)) {
+                return;
+            }
             ops.ready(false);
             LoggerFactory.getLogger("turnctl.server").atInfo().addKeyValue("event", "shutting_down")
                     .log("shutting down: releasing {} allocation(s)", server.allocationCount());
-            server.close();
-            ops.close();
-            stopped.countDown();
-        });
+            try {
+                server.close();
+            } catch (RuntimeException e) {
+                // Whatever went wrong, the process must still exit: log it and go on.
+                LoggerFactory.getLogger("turnctl.server").error("shutdown: {}", e.toString());
+            } finally {
+                ops.close();
+                stopped.countDown();
+            }
+        };
+        // SIGTERM drains first when --drain-timeout says so; SIGINT (and a second SIGTERM's
+        // impatience aside) always stops at once.
+        Signals.onTerminate(() -> drainThenStop(server, ops, stopping, stop), stop);
         Signals.onHangup(() -> {
             try {
                 server.reload(reloadedConfig());
@@ -364,7 +395,15 @@ final class ServeCommand implements Callable<Integer> {
         return new ServerConfig(listenAddresses, relayIps, external, minPort, maxPort, realm, keys, secrets,
                 allowPeers, denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetime, nonceLifetime,
                 strictChannelNumbers, threads, altListen, TimeSource.SYSTEM, tls(), unauthRate(), maxTcpPerIp, maxTcp,
-                authFailureRate, sha256Keys, userhash, limits());
+                authFailureRate, sha256Keys, userhash, limits(), shedding());
+    }
+
+    private org.turnctl.server.config.Shedding shedding() throws ConfigException {
+        try {
+            return new org.turnctl.server.config.Shedding(alternateServers, maxAllocations);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     private org.turnctl.server.config.RelayLimits limits() throws ConfigException {
@@ -373,6 +412,38 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
+    }
+
+    /**
+     * The drain (--drain-timeout): not ready, new clients elsewhere, wait until the last allocation
+     * ends or the timeout passes (polled; a SIGINT meanwhile stops at once), one log line at each end.
+     */
+    private void drainThenStop(TurnServer server, Operations ops, java.util.concurrent.atomic.AtomicBoolean stopping, Runnable stop) {
+        if (drainTimeout.isZero()) {
+            stop.run();
+            return;
+        }
+        ops.ready(false);
+        server.drain();
+        long t0 = System.nanoTime();
+        long deadline = t0 + drainTimeout.toNanos();
+        org.slf4j.Logger log = LoggerFactory.getLogger("turnctl.server");
+        log.atInfo().addKeyValue("event", "drain_started").addKeyValue("allocations", server.allocationCount())
+                .log("draining: {} allocation(s), new clients sent elsewhere, up to {} s", server.allocationCount(),
+                        drainTimeout.toSeconds());
+        while (server.allocationCount() > 0 && System.nanoTime() < deadline && !stopping.get()) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        log.atInfo().addKeyValue("event", "drain_ended").addKeyValue("allocations", server.allocationCount())
+                .addKeyValue("seconds", seconds)
+                .log("drained: {} allocation(s) left after {} s", server.allocationCount(), seconds);
+        stop.run();
     }
 
     /** {@code --unauth-rate}: "N/s" or "N". */

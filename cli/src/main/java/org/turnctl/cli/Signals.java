@@ -30,6 +30,21 @@ final class Signals {
         handle("INT", once);
     }
 
+    /** TERM runs {@code onTerm} once, INT runs {@code onInt} once (each on a signal thread of its own). */
+    static void onTerminate(Runnable onTerm, Runnable onInt) {
+        handle("TERM", once(onTerm));
+        handle("INT", once(onInt));
+    }
+
+    private static Runnable once(Runnable action) {
+        java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (ran.compareAndSet(false, true)) {
+                action.run();
+            }
+        };
+    }
+
     static void onHangup(Runnable action) {
         handle("HUP", action);
     }

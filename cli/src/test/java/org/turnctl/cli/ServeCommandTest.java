@@ -56,6 +56,9 @@ class ServeCommandTest {
         assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--listen", "turn.example.com:3478"), "not an IP address");
         assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--log-level", "loud"), "--log-level");
         assertConfigError(run(Map.of(), "serve", "--user", "nocolon"), "NAME:PASSWORD");
+        assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--alternate-server", "turn2"), "--alternate-server");
+        assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--alternate-server", "2001:db8::1:3478"), "brackets");
+        assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--max-allocations", "-1"), "--max-allocations");
         assertConfigError(run(Map.of(), "serve", "--user", "a:b", "--listen", "127.0.0.1:0", "--metrics-listen", "x:1"),
                 "--metrics-listen");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -330,6 +330,18 @@ public final class TurnServer implements AutoCloseable {
         return certificates == null ? summary : summary + "; " + certificates.reload("SIGHUP");
     }
 
+    /**
+     * Starts a drain: from now on new Allocates get 300 Try Alternate (or 508 without an
+     * alternate); allocations there are go on until they end. The caller decides when to stop.
+     */
+    public void drain() {
+        allocations.draining(true);
+    }
+
+    public boolean draining() {
+        return allocations.draining();
+    }
+
     /** Allocations now, server-wide. */
     public int allocationCount() {
         return allocations.count();

@@ -25,6 +25,7 @@ public final class AllocationManager {
     private final TurnMetrics metrics;
     private final ConcurrentHashMap<EventLoop, LoopAllocations> loops = new ConcurrentHashMap<>();
     private volatile long maxBps;
+    private volatile boolean draining;
 
     public AllocationManager(PortPool ports, Quotas quotas, RelayAddresses relayAddresses, TurnMetrics metrics) {
         this.ports = ports;
@@ -61,6 +62,16 @@ public final class AllocationManager {
 
     public void maxBps(long bytesPerSecond) {
         maxBps = bytesPerSecond;
+    }
+
+    /** True once a drain started: new Allocates are sent to an alternate (or 508); the rest goes on. */
+    public boolean draining() {
+        return draining;
+    }
+
+    public void draining(boolean on) {
+        draining = on;
+        metrics.draining(on);
     }
 
     /** What the server relayed a second, in the busier direction, as the loops measured it at their last sweep. */

@@ -28,6 +28,7 @@ import org.turnctl.stun.attr.Lifetime;
  * @param userKeysSha256 username to SHA-256(username:realm:password), for the users whose it is known
  * @param userhash       --userhash: announce username anonymity and find users by USERHASH (RFC 8489 section 9.2)
  * @param limits         --max-bps, --bps-capacity, --max-allocations-per-ip
+ * @param shedding       --alternate-server, --max-allocations
  */
 public record ServerConfig(
         List<InetSocketAddress> listen,
@@ -56,7 +57,8 @@ public record ServerConfig(
         int authFailureRate,
         Map<String, byte[]> userKeysSha256,
         boolean userhash,
-        RelayLimits limits) {
+        RelayLimits limits,
+        Shedding shedding) {
 
     /** Failed authentications a second per source IP and per user name (bursts of twice that). */
     public static final int DEFAULT_AUTH_FAILURE_RATE = 5;
@@ -133,6 +135,9 @@ public record ServerConfig(
         if (limits == null) {
             limits = RelayLimits.NONE;
         }
+        if (shedding == null) {
+            shedding = Shedding.NONE;
+        }
         if (unauthRate < 0) {
             throw new IllegalArgumentException("--unauth-rate must not be negative");
         }
@@ -153,7 +158,8 @@ public record ServerConfig(
             int authFailureRate) {
         this(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers, denyPeers,
                 allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds, strictChannelNumbers,
-                threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate, Map.of(), false, RelayLimits.NONE);
+                threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate, Map.of(), false, RelayLimits.NONE,
+                Shedding.NONE);
     }
 
     /** With the default --unauth-rate. */
@@ -184,7 +190,7 @@ public record ServerConfig(
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
                 strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate,
-                userKeysSha256, userhash, limits);
+                userKeysSha256, userhash, limits, shedding);
     }
 
     /** The same configuration with other TCP connection caps. */
@@ -192,7 +198,7 @@ public record ServerConfig(
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
                 strictChannelNumbers, threads, altListen, time, tls, unauthRate, perIp, inTotal, authFailureRate,
-                userKeysSha256, userhash, limits);
+                userKeysSha256, userhash, limits, shedding);
     }
 
     /** The same configuration with SHA-256 user keys and --userhash. */
@@ -200,7 +206,15 @@ public record ServerConfig(
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
                 strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate,
-                sha256Keys, userhash, limits);
+                sha256Keys, userhash, limits, shedding);
+    }
+
+    /** The same configuration with other alternates and --max-allocations. */
+    public ServerConfig withShedding(Shedding shedding) {
+        return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
+                denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
+                strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate,
+                userKeysSha256, userhash, limits, shedding);
     }
 
     /** The same configuration with other relay limits. */
@@ -208,7 +222,7 @@ public record ServerConfig(
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
                 strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate,
-                userKeysSha256, userhash, limits);
+                userKeysSha256, userhash, limits, shedding);
     }
 
     public int effectiveThreads() {
@@ -224,6 +238,6 @@ public record ServerConfig(
                 + ", userQuota=" + userQuota + ", totalQuota=" + totalQuota + ", maxLifetime=" + maxLifetimeSeconds
                 + ", nonceLifetime=" + nonceLifetimeSeconds + ", strictChannelNumbers=" + strictChannelNumbers
                 + ", threads=" + threads + ", altListen=" + altListen + ", tls=" + tls + ", unauthRate=" + unauthRate + ", maxTcpPerIp=" + maxTcpPerIp + ", maxTcp=" + maxTcp + ", authFailureRate=" + authFailureRate
-                + ", sha256Users=" + userKeysSha256.size() + ", userhash=" + userhash + ", limits=" + limits + "]";
+                + ", sha256Users=" + userKeysSha256.size() + ", userhash=" + userhash + ", limits=" + limits + ", shedding=" + shedding + "]";
     }
 }

@@ -12,7 +12,9 @@ import org.turnctl.server.allocation.Allocation;
 import org.turnctl.server.allocation.AllocationManager;
 import org.turnctl.server.allocation.LoopAllocations;
 import org.turnctl.server.allocation.PortPool;
+import org.turnctl.server.allocation.Transport;
 import org.turnctl.server.config.ServerConfig;
+import org.turnctl.server.config.Shedding;
 import org.turnctl.server.relay.RelaySockets;
 import org.turnctl.server.tcprelay.TcpRelays;
 import org.turnctl.stun.StunMessage;
@@ -42,6 +44,8 @@ final class AllocateHandler {
     private final AllocationManager allocations;
     private final RelaySockets relaySockets;
     private final TcpRelays tcpRelays;
+    /** Shared by every event loop's Allocates: the round robin over the alternates. */
+    private final java.util.concurrent.atomic.AtomicInteger nextAlternate = new java.util.concurrent.atomic.AtomicInteger();
 
     AllocateHandler(AllocationManager allocations, RelaySockets relaySockets, TcpRelays tcpRelays) {
         this.tcpRelays = tcpRelays;
@@ -144,10 +148,21 @@ final class AllocateHandler {
         if (relayIp == null) {
             throw new TurnException(ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, "no relay address of that family");
         }
+        ServerConfig config = ctx.settings().config();
+        // Draining, or past --max-allocations: the client is sent on (RFC 8489 section 10, 300
+        // Try Alternate with ALTERNATE-SERVER), or told 508 when there is nowhere to send it.
+        Shedding shedding = config.shedding();
+        if (allocations.draining() || (shedding.maxAllocations() > 0 && allocations.count() >= shedding.maxAllocations())) {
+            Shedding.Alternate alt = alternate(shedding, ctx.fiveTuple().client().getAddress());
+            if (alt == null) {
+                throw new TurnException(ErrorCode.INSUFFICIENT_CAPACITY, allocations.draining() ? "draining" : "full");
+            }
+            boolean tls = ctx.fiveTuple().transport() == Transport.TLS || ctx.fiveTuple().transport() == Transport.DTLS;
+            throw new RequestDispatcher.TryAlternate(alt.address(), tls && alt.named() ? alt.host() : null);
+        }
         // 10. "At any point, the server MAY choose to reject the request with a 486 (Allocation
         // Quota Reached) error ... it SHOULD define it based on the username".
         String quotaUser = ctx.credential().quotaUser();
-        ServerConfig config = ctx.settings().config();
         // --bps-capacity: while the server relays more than its capacity, it takes no new ones.
         if (config.limits().bpsCapacity() > 0 && allocations.relayedBytesPerSecond() > config.limits().bpsCapacity()) {
             throw new TurnException(ErrorCode.ALLOCATION_QUOTA_REACHED, "bandwidth capacity");
@@ -184,6 +199,18 @@ final class AllocateHandler {
         // ephemeral ports): try others, keeping EVEN-PORT's promise; a redeemed token has no
         // alternative.
         bind(ctx, relayIp, port, newToken, evenPort, lifetime, token == null ? BIND_ATTEMPTS : 1, failed, dual, tcp);
+    }
+
+    /** Round robin over the alternates of the client's family, else over all of them; null when there are none. */
+    private Shedding.Alternate alternate(Shedding shedding, InetAddress client) {
+        List<Shedding.Alternate> all = shedding.alternates();
+        if (all.isEmpty()) {
+            return null;
+        }
+        List<Shedding.Alternate> same = all.stream()
+                .filter(a -> a.address().getAddress().getAddress().length == client.getAddress().length).toList();
+        List<Shedding.Alternate> pick = same.isEmpty() ? all : same;
+        return pick.get(Math.floorMod(nextAlternate.getAndIncrement(), pick.size()));
     }
 
     /**

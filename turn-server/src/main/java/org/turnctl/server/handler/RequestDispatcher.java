@@ -22,6 +22,8 @@ import org.turnctl.server.tcprelay.TcpRelays;
 import org.turnctl.stun.MessageClass;
 import org.turnctl.stun.Method;
 import org.turnctl.stun.StunMessage;
+import org.turnctl.stun.attr.AlternateDomain;
+import org.turnctl.stun.attr.AlternateServer;
 import org.turnctl.stun.attr.ErrorCode;
 import org.turnctl.stun.attr.MessageIntegrity;
 import org.turnctl.stun.attr.MessageIntegritySha256;
@@ -270,6 +272,11 @@ public final class RequestDispatcher {
             b.add(new PasswordAlgorithms(settings.passwordAlgorithms().stream().map(PasswordAlgorithm::of).toList()));
         } else if (e instanceof UnknownAttributesException u) {
             b.add(new UnknownAttributes(u.types));
+        } else if (e instanceof TryAlternate t) {
+            b.add(new AlternateServer(t.server));
+            if (t.domain != null) {
+                b.add(new AlternateDomain(t.domain));
+            }
         }
         ctx.respond(b.build());
     }
@@ -280,6 +287,23 @@ public final class RequestDispatcher {
 
         Challenge(int code) {
             super(code, defaultReason(code));
+        }
+    }
+
+    /**
+     * 300 Try Alternate (RFC 8489 section 10) with ALTERNATE-SERVER, and ALTERNATE-DOMAIN for a
+     * TLS client (its certificate check needs the name). Integrity-protected like any answer to
+     * an authenticated request, so a client can trust where it is sent.
+     */
+    static final class TryAlternate extends TurnException {
+        private static final long serialVersionUID = 1L;
+        final transient java.net.InetSocketAddress server;
+        final String domain;
+
+        TryAlternate(java.net.InetSocketAddress server, String domain) {
+            super(ErrorCode.TRY_ALTERNATE, "try an alternate server");
+            this.server = server;
+            this.domain = domain;
         }
     }
 

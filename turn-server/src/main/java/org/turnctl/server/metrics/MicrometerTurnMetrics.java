@@ -27,7 +27,7 @@ import org.turnctl.stun.attr.ErrorCode;
 public final class MicrometerTurnMetrics implements TurnMetrics {
     /** "ok" and every error code an Allocate can get, so each label exists (at 0) from the start. */
     public static final List<String> ALLOCATE_RESULTS = java.util.stream.Stream.concat(java.util.stream.Stream.of("ok"),
-            java.util.stream.IntStream.of(ErrorCode.BAD_REQUEST, ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN,
+            java.util.stream.IntStream.of(ErrorCode.TRY_ALTERNATE, ErrorCode.BAD_REQUEST, ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN,
                     ErrorCode.UNKNOWN_ATTRIBUTE, ErrorCode.ALLOCATION_MISMATCH, ErrorCode.STALE_NONCE,
                     ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, ErrorCode.WRONG_CREDENTIALS,
                     ErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL, ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH,
@@ -45,6 +45,7 @@ public final class MicrometerTurnMetrics implements TurnMetrics {
     private final Map<String, Timer> durations = new HashMap<>();
     private final AtomicLong permissions = new AtomicLong();
     private final AtomicLong tcpRelayConnections = new AtomicLong();
+    private final AtomicLong draining = new AtomicLong();
     private final AtomicLong channels = new AtomicLong();
     private final Counter packetsToPeer;
     private final Counter packetsToClient;
@@ -89,6 +90,8 @@ public final class MicrometerTurnMetrics implements TurnMetrics {
                     .register(registry));
         }
         Gauge.builder("turn_permissions_active", permissions, AtomicLong::get).register(registry);
+        Gauge.builder("turn_draining", draining, AtomicLong::get)
+                .description("1 while the server drains: new Allocates go to an alternate server").register(registry);
         Gauge.builder("turn_tcp_connections_active", tcpRelayConnections, AtomicLong::get)
                 .description("RFC 6062 peer connections of TCP allocations, waiting for ConnectionBind or bound").register(registry);
         Gauge.builder("turn_channels_active", channels, AtomicLong::get).register(registry);
@@ -153,6 +156,11 @@ public final class MicrometerTurnMetrics implements TurnMetrics {
     @Override
     public void channels(int delta) {
         channels.addAndGet(delta);
+    }
+
+    @Override
+    public void draining(boolean on) {
+        draining.set(on ? 1 : 0);
     }
 
     @Override

@@ -25,6 +25,10 @@ public interface TurnMetrics {
     default void permissions(int delta) {
     }
 
+    /** turn_draining: 1 while the server drains (new clients go elsewhere), else 0. */
+    default void draining(boolean on) {
+    }
+
     /** Bytes an RFC 6062 connection pair carried (turn_relay_bytes_total{transport="tcp-relay"}). */
     default void relayedTcp(Direction direction, int bytes) {
     }
