@@ -127,6 +127,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "exit at once. SIGINT always exits at once.")
     Duration drainTimeout;
 
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "Turns the admin API on, on the metrics listener (/admin/allocations, /admin/drain, /admin/status): "
+                    + "every request needs Authorization: Bearer <the file's first line>. Off by default.")
+    Path adminTokenFile;
+
     @Option(names = "--alternate-server", paramLabel = "HOST:PORT", converter = Converters.AlternateConverter.class,
             description = "Where new clients are sent (300 Try Alternate, RFC 8489 section 10) while draining or past "
                     + "--max-allocations, round robin, the client's address family first (repeatable). A name is resolved at "
@@ -243,9 +248,11 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ServerConfig config;
+        String adminToken;
         try {
             logging.apply();
             config = config();
+            adminToken = adminTokenFile == null ? null : adminToken();
         } catch (ConfigException | IllegalArgumentException e) {
             spec.commandLine().getErr().println("turnctl serve: " + e.getMessage());
             return ExitCode.USAGE.code();
@@ -308,7 +315,54 @@ final class ServeCommand implements Callable<Integer> {
         };
         // SIGTERM drains first when --drain-timeout says so; SIGINT (and a second SIGTERM's
         // impatience aside) always stops at once.
-        Signals.onTerminate(() -> drainThenStop(server, ops, stopping, stop), stop);
+        java.util.concurrent.atomic.AtomicBoolean drainStarted = new java.util.concurrent.atomic.AtomicBoolean();
+        Signals.onTerminate(() -> {
+            if (drainTimeout.isZero()) {
+                stop.run();
+            } else if (drainStarted.compareAndSet(false, true)) {
+                drainThenStop(server, ops, stopping, stop, drainTimeout);
+            }
+        }, stop);
+        if (adminToken != null) {
+            String token = adminToken;
+            long startedAt = System.currentTimeMillis();
+            org.turnctl.server.admin.AdminApi api = new org.turnctl.server.admin.AdminApi() {
+                @Override
+                public List<org.turnctl.server.allocation.AllocationView> allocations() {
+                    return server.allocations();
+                }
+
+                @Override
+                public int end(java.util.function.Predicate<org.turnctl.server.allocation.AllocationView> which) {
+                    return server.end(which);
+                }
+
+                @Override
+                public boolean drain() {
+                    if (!drainStarted.compareAndSet(false, true)) {
+                        return false;
+                    }
+                    // Without --drain-timeout an API drain waits up to an hour for calls to end.
+                    Duration limit = drainTimeout.isZero() ? Duration.ofHours(1) : drainTimeout;
+                    new Thread(() -> drainThenStop(server, ops, stopping, stop, limit), "turnctl-drain").start();
+                    return true;
+                }
+
+                @Override
+                public Map<String, Object> status() {
+                    Map<String, Object> m = new java.util.LinkedHashMap<>();
+                    m.put("draining", server.draining());
+                    m.put("allocations", server.allocationCount());
+                    m.put("uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000);
+                    m.put("version", VersionProvider.version());
+                    m.put("settings", config.toString()); // secrets masked by ServerConfig.toString
+                    return m;
+                }
+            };
+            if (!ops.serve("/admin/", new org.turnctl.server.admin.AdminHandler(token, api))) {
+                LoggerFactory.getLogger("turnctl.server").warn("--admin-token-file: no admin API with --metrics-listen off");
+            }
+        }
         Signals.onHangup(() -> {
             try {
                 server.reload(reloadedConfig());
@@ -418,11 +472,8 @@ final class ServeCommand implements Callable<Integer> {
      * The drain (--drain-timeout): not ready, new clients elsewhere, wait until the last allocation
      * ends or the timeout passes (polled; a SIGINT meanwhile stops at once), one log line at each end.
      */
-    private void drainThenStop(TurnServer server, Operations ops, java.util.concurrent.atomic.AtomicBoolean stopping, Runnable stop) {
-        if (drainTimeout.isZero()) {
-            stop.run();
-            return;
-        }
+    private void drainThenStop(TurnServer server, Operations ops, java.util.concurrent.atomic.AtomicBoolean stopping, Runnable stop,
+            Duration drainTimeout) {
         ops.ready(false);
         server.drain();
         long t0 = System.nanoTime();
@@ -444,6 +495,23 @@ final class ServeCommand implements Callable<Integer> {
                 .addKeyValue("seconds", seconds)
                 .log("drained: {} allocation(s) left after {} s", server.allocationCount(), seconds);
         stop.run();
+    }
+
+    /** The admin token: the file's first line that is not blank, at least 16 characters. */
+    private String adminToken() throws ConfigException {
+        try {
+            for (String line : Files.readAllLines(adminTokenFile, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    if (line.strip().length() < 16) {
+                        throw new ConfigException("--admin-token-file " + adminTokenFile + ": the token needs 16 characters or more");
+                    }
+                    return line.strip();
+                }
+            }
+        } catch (IOException e) {
+            throw new ConfigException("--admin-token-file " + adminTokenFile + ": cannot read (" + why(e) + ")");
+        }
+        throw new ConfigException("--admin-token-file " + adminTokenFile + ": empty");
     }
 
     /** {@code --unauth-rate}: "N/s" or "N". */

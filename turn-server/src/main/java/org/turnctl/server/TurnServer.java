@@ -22,6 +22,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.turnctl.server.allocation.AllocationManager;
+import org.turnctl.server.allocation.AllocationView;
 import org.turnctl.server.allocation.LoopAllocations;
 import org.turnctl.server.allocation.PortPool;
 import org.turnctl.server.allocation.Quotas;
@@ -345,6 +346,28 @@ public final class TurnServer implements AutoCloseable {
     /** Allocations now, server-wide. */
     public int allocationCount() {
         return allocations.count();
+    }
+
+    /** Snapshots of every allocation (the admin API), each taken on its own event loop. */
+    public List<AllocationView> allocations() {
+        long now = settings.get().config().time().nowMillis();
+        List<AllocationView> all = new ArrayList<>();
+        for (List<AllocationView> part : onEveryLoop(loop -> allocations.loop(loop).views(now))) {
+            if (part != null) {
+                all.addAll(part);
+            }
+        }
+        return all;
+    }
+
+    /** Ends the allocations the predicate picks (the admin API), each on its loop; returns how many. */
+    public int end(java.util.function.Predicate<AllocationView> which) {
+        long now = settings.get().config().time().nowMillis();
+        int n = 0;
+        for (Integer part : onEveryLoop(loop -> allocations.loop(loop).end(which, now, "admin"))) {
+            n += part == null ? 0 : part;
+        }
+        return n;
     }
 
     /** Runs {@code task} on each event loop with that loop's allocations, waiting up to 5 s for each. */

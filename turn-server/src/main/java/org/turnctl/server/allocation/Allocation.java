@@ -36,6 +36,9 @@ public final class Allocation {
     private final Map<Integer, ChannelBinding> channelsByNumber = new HashMap<>();
     private final Map<InetSocketAddress, ChannelBinding> channelsByPeer = new HashMap<>();
 
+    private final long id;
+    private final long createdAt;
+
     /** What else goes when the allocation goes (an RFC 6062 allocation's peer connections). */
     private java.util.List<Runnable> onDelete;
 
@@ -51,7 +54,9 @@ public final class Allocation {
     /** Built by {@link AllocationManager#create}, which also registers it. */
     Allocation(FiveTuple fiveTuple, String username, String quotaUser, byte[] key, ClientSink client,
             Channel relayChannel, InetSocketAddress relayAddress, InetSocketAddress advertisedAddress,
-            long expiresAt, AllocationManager owner, AllocationSlot slot, LoopAllocations loop) {
+            long expiresAt, AllocationManager owner, AllocationSlot slot, LoopAllocations loop, long id, long createdAt) {
+        this.id = id;
+        this.createdAt = createdAt;
         this.owner = owner;
         this.slot = slot;
         this.loop = loop;
@@ -151,6 +156,24 @@ public final class Allocation {
 
     public Channel relayChannel() {
         return relayChannel;
+    }
+
+    /** Unique within this process: what the admin API names it by. */
+    public long id() {
+        return id;
+    }
+
+    /** A snapshot for the admin API; call on its loop. */
+    public AllocationView view(long now) {
+        java.util.List<InetSocketAddress> relayed = additional == null ? java.util.List.of(advertisedAddress)
+                : java.util.List.of(advertisedAddress, additional.advertised());
+        java.util.Map<Integer, InetSocketAddress> channels = new java.util.TreeMap<>();
+        channelsByNumber.forEach((n, b) -> channels.put(n, b.peer()));
+        java.util.List<InetAddress> permitted = permissions.entrySet().stream().filter(e -> e.getValue().until() >= now)
+                .map(java.util.Map.Entry::getKey).toList();
+        return new AllocationView(id, username, fiveTuple.transport().lower(), fiveTuple.client(), fiveTuple.server(), relayed,
+                Math.max(0, (now - createdAt) / 1000), Math.max(0, (expiresAt - now) / 1000), permitted, channels,
+                packetsToPeer, bytesToPeer, packetsToClient, bytesToClient);
     }
 
     /** Runs {@code task} when the allocation is deleted (on its loop). */

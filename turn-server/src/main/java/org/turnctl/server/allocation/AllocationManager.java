@@ -26,6 +26,7 @@ public final class AllocationManager {
     private final ConcurrentHashMap<EventLoop, LoopAllocations> loops = new ConcurrentHashMap<>();
     private volatile long maxBps;
     private volatile boolean draining;
+    private final java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
 
     public AllocationManager(PortPool ports, Quotas quotas, RelayAddresses relayAddresses, TurnMetrics metrics) {
         this.ports = ports;
@@ -115,7 +116,8 @@ public final class AllocationManager {
     public Allocation create(Grant g, EventLoop loop, AllocationSlot slot) {
         InetSocketAddress relayAddress = (InetSocketAddress) g.relayChannel().localAddress();
         Allocation a = new Allocation(g.fiveTuple(), g.username(), g.quotaUser(), g.key(), g.client(), g.relayChannel(),
-                relayAddress, relayAddresses.advertised(relayAddress), g.expiresAt(), this, slot, loop(loop));
+                relayAddress, relayAddresses.advertised(relayAddress), g.expiresAt(), this, slot, loop(loop),
+                ids.incrementAndGet(), g.expiresAt() - g.lifetimeSeconds() * 1000);
         if (g.additionalChannel() != null) {
             InetSocketAddress second = (InetSocketAddress) g.additionalChannel().localAddress();
             a.additional(new AdditionalRelay(g.additionalChannel(), second, relayAddresses.advertised(second)));

@@ -45,6 +45,27 @@ public final class LoopAllocations {
         retiredToClient += a.bytesToClient();
     }
 
+    /** Snapshots of this loop's allocations (the admin API). */
+    public List<AllocationView> views(long now) {
+        List<AllocationView> out = new ArrayList<>(allocations.size());
+        for (Allocation a : allocations) {
+            out.add(a.view(now));
+        }
+        return out;
+    }
+
+    /** Deletes this loop's allocations the predicate picks, for the admin API; returns how many. */
+    public int end(java.util.function.Predicate<AllocationView> which, long now, String reason) {
+        int n = 0;
+        for (Allocation a : new ArrayList<>(allocations)) {
+            if (which.test(a.view(now))) {
+                a.delete(reason);
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Bytes a second this loop relayed in the busier direction, over the last sweep's second. */
     public long bytesPerSecond() {
         return bytesPerSecond;

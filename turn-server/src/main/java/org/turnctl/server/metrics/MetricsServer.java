@@ -51,6 +51,11 @@ public final class MetricsServer implements AutoCloseable {
         return http.getAddress();
     }
 
+    /** Serves {@code path} and below with this handler (the admin API is added this way when configured). */
+    public void serve(String path, com.sun.net.httpserver.HttpHandler handler) {
+        http.createContext(path, handler);
+    }
+
     private static void reply(HttpExchange ex, int status, String body, String type) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", type);

@@ -57,6 +57,18 @@ public final class Operations implements AutoCloseable {
         portsRef.set(supplier);
     }
 
+    /**
+     * Serves more under this endpoint (the admin API: {@code /admin/}); false without an endpoint,
+     * where there is nowhere to serve it.
+     */
+    public boolean serve(String path, com.sun.net.httpserver.HttpHandler handler) {
+        if (http == null) {
+            return false;
+        }
+        http.serve(path, handler);
+        return true;
+    }
+
     public void ready(boolean isReady) {
         readyFlag.set(isReady);
     }
