@@ -30,7 +30,7 @@ import picocli.CommandLine;
                     + "3 target unreachable, 4 internal error."
         },
         subcommands = {ServeCommand.class, ProbeCommand.class, HealthCommand.class, KeyCommand.class, ConfigCommand.class,
-            CredentialsCommand.class,
+            CredentialsCommand.class, SessionsCommand.class, DrainCommand.class,
             CertCommand.class,
             CommandLine.HelpCommand.class})
 public final class Turnctl implements Runnable {

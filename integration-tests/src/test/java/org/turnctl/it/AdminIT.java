@@ -94,6 +94,16 @@ class AdminIT {
             assertTrue(list.body().contains(org.turnctl.probe.check.BindingCheck.format(alice.relayed())), list.body());
             assertEquals("[]", call(metricsPort, "GET", "/admin/allocations?user=bob", TOKEN).body());
             long id = number(list.body(), "id");
+            String adminUrl = "http://127.0.0.1:" + metricsPort;
+            ProbeIT.Cli table = ProbeIT.cli("sessions", "list", "--admin-url", adminUrl, "--admin-token-file", tokenFile.toString());
+            assertEquals(0, table.code(), table.err());
+            assertTrue(table.out().contains("alice") && table.out().contains("1 allocation(s)"), table.out());
+            ProbeIT.Cli json = ProbeIT.cli("sessions", "list", "--user", "alice", "--format", "json", "--admin-url", adminUrl,
+                    "--admin-token-file", tokenFile.toString());
+            assertEquals(id, number(json.out(), "id"));
+            ProbeIT.Cli nobody = ProbeIT.cli("sessions", "kill", "--user", "bob", "--admin-url", adminUrl, "--admin-token-file",
+                    tokenFile.toString());
+            assertEquals(1, nobody.code(), nobody.out() + nobody.err());
             assertEquals(1, number(call(metricsPort, "GET", "/admin/status", TOKEN).body(), "allocations"));
 
             HttpResponse<String> end = call(metricsPort, "DELETE", "/admin/allocations/" + id, TOKEN);
@@ -107,7 +117,10 @@ class AdminIT {
             }
             assertEquals(0, number(call(metricsPort, "GET", "/admin/status", TOKEN).body(), "allocations"));
 
-            assertEquals(202, call(metricsPort, "POST", "/admin/drain", TOKEN).statusCode());
+            ProbeIT.Cli drain = ProbeIT.cli("drain", "--wait", "--wait-limit", "20", "--admin-url", "http://127.0.0.1:" + metricsPort,
+                    "--admin-token-file", tokenFile.toString());
+            assertEquals(0, drain.code(), drain.out() + drain.err());
+            assertTrue(drain.out().contains("drained: the server has exited"), drain.out());
             assertTrue(p.waitFor(10, TimeUnit.SECONDS), "a drain with nothing to wait for ends the process");
             assertEquals(0, p.exitValue(), Files.readString(log));
             String out = Files.readString(log);
