@@ -13,7 +13,7 @@ import picocli.CommandLine;
 
 /** {@code turnctl config check FILE}: the effective configuration, secrets masked; exit 2 with the line of an error. */
 @Command(name = "config", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Configuration file tools.", subcommands = {ConfigCommand.Check.class})
+        description = "Configuration file tools.", subcommands = {ConfigCommand.Check.class, ConfigCommand.ImportCoturn.class})
 final class ConfigCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -32,6 +32,40 @@ final class ConfigCommand implements Runnable {
         }
         int colon = value.indexOf(':');
         return key.equals("user") && colon > 0 && colon == value.lastIndexOf(':') ? value.substring(0, colon) + ":***" : "***";
+    }
+
+    @Command(name = "import-coturn", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            description = {"Translate a coturn turnserver.conf into a turnctl config file ([serve] section) on stdout.",
+                "Every line that cannot be carried over is listed on stderr with the reason. Exit 1 when an "
+                        + "authentication backend (a userdb, OAuth) cannot be carried over, else 0."})
+    static final class ImportCoturn implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", description = "coturn's configuration, e.g. /etc/turnserver.conf.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            List<String> conf;
+            try {
+                conf = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                spec.commandLine().getErr().println("turnctl config import-coturn: " + file + ": cannot read ("
+                        + e.getClass().getSimpleName() + ")");
+                return ExitCode.USAGE.code();
+            }
+            CoturnImport.Result r = CoturnImport.translate(conf);
+            var out = spec.commandLine().getOut();
+            out.println("# imported from " + file + " by turnctl config import-coturn");
+            out.println("[serve]");
+            r.lines().forEach(out::println);
+            out.flush();
+            for (String note : r.notes()) {
+                spec.commandLine().getErr().println("turnctl config import-coturn: not carried over: " + note);
+            }
+            return r.essentialLost() ? ExitCode.CHECK_FAILED.code() : ExitCode.OK.code();
+        }
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
