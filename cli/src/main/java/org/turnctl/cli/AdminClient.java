@@ -36,13 +36,7 @@ final class AdminClient {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     Answer call(String method, String path) throws IOException, InterruptedException {
-        String token = null;
-        for (String line : Files.readAllLines(tokenFile, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                token = line.strip();
-                break;
-            }
-        }
+        String token = SecretFile.first(tokenFile);
         if (token == null) {
             throw new IOException("--admin-token-file " + tokenFile + " is empty");
         }

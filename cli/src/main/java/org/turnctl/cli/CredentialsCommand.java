@@ -79,10 +79,9 @@ final class CredentialsCommand implements Callable<Integer> {
     }
 
     private String secret() throws IOException, UsageException {
-        for (String line : Files.readAllLines(secretFile, StandardCharsets.UTF_8)) {
-            if (!line.isBlank() && !line.strip().startsWith("#")) {
-                return line.strip();
-            }
+        String secret = SecretFile.first(secretFile);
+        if (secret != null) {
+            return secret;
         }
         throw new UsageException("--secret-file " + secretFile + ": no secret in it");
     }

@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import org.turnctl.probe.report.ExitCode;
 import org.turnctl.server.TurnServer;
@@ -294,74 +293,12 @@ final class ServeCommand implements Callable<Integer> {
             LoggerFactory.getLogger("turnctl.server").info("metrics and health on http://{}/metrics, /healthz, /readyz",
                     TurnServer.format(ops.address()));
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
-        Runnable stop = () -> {
-            if (!stopping.compareAndSet(false, true)) {
-                return;
-            }
-            ops.ready(false);
-            LoggerFactory.getLogger("turnctl.server").atInfo().addKeyValue("event", "shutting_down")
-                    .log("shutting down: releasing {} allocation(s)", server.allocationCount());
-            try {
-                server.close();
-            } catch (RuntimeException e) {
-                // Whatever went wrong, the process must still exit: log it and go on.
-                LoggerFactory.getLogger("turnctl.server").error("shutdown: {}", e.toString());
-            } finally {
-                ops.close();
-                stopped.countDown();
-            }
-        };
-        // SIGTERM drains first when --drain-timeout says so; SIGINT (and a second SIGTERM's
-        // impatience aside) always stops at once.
-        java.util.concurrent.atomic.AtomicBoolean drainStarted = new java.util.concurrent.atomic.AtomicBoolean();
-        Signals.onTerminate(() -> {
-            if (drainTimeout.isZero()) {
-                stop.run();
-            } else if (drainStarted.compareAndSet(false, true)) {
-                drainThenStop(server, ops, stopping, stop, drainTimeout);
-            }
-        }, stop);
-        if (adminToken != null) {
-            String token = adminToken;
-            long startedAt = System.currentTimeMillis();
-            org.turnctl.server.admin.AdminApi api = new org.turnctl.server.admin.AdminApi() {
-                @Override
-                public List<org.turnctl.server.allocation.AllocationView> allocations() {
-                    return server.allocations();
-                }
-
-                @Override
-                public int end(java.util.function.Predicate<org.turnctl.server.allocation.AllocationView> which) {
-                    return server.end(which);
-                }
-
-                @Override
-                public boolean drain() {
-                    if (!drainStarted.compareAndSet(false, true)) {
-                        return false;
-                    }
-                    // Without --drain-timeout an API drain waits up to an hour for calls to end.
-                    Duration limit = drainTimeout.isZero() ? Duration.ofHours(1) : drainTimeout;
-                    new Thread(() -> drainThenStop(server, ops, stopping, stop, limit), "turnctl-drain").start();
-                    return true;
-                }
-
-                @Override
-                public Map<String, Object> status() {
-                    Map<String, Object> m = new java.util.LinkedHashMap<>();
-                    m.put("draining", server.draining());
-                    m.put("allocations", server.allocationCount());
-                    m.put("uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000);
-                    m.put("version", VersionProvider.version());
-                    m.put("settings", config.toString()); // secrets masked by ServerConfig.toString
-                    return m;
-                }
-            };
-            if (!ops.serve("/admin/", new org.turnctl.server.admin.AdminHandler(token, api))) {
-                LoggerFactory.getLogger("turnctl.server").warn("--admin-token-file: no admin API with --metrics-listen off");
-            }
+        ServeLifecycle lifecycle = new ServeLifecycle(server, ops, config, drainTimeout);
+        // SIGTERM drains first when --drain-timeout says so; SIGINT always stops at once.
+        Signals.onTerminate(lifecycle::terminate, lifecycle::stop);
+        if (adminToken != null
+                && !ops.serve("/admin/", new org.turnctl.server.admin.AdminHandler(adminToken, lifecycle.adminApi()))) {
+            LoggerFactory.getLogger("turnctl.server").warn("--admin-token-file: no admin API with --metrics-listen off");
         }
         Signals.onHangup(() -> {
             try {
@@ -372,12 +309,7 @@ final class ServeCommand implements Callable<Integer> {
                                 e instanceof CommandLine.ParameterException p ? Turnctl.describe(p) : e.getMessage());
             }
         });
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            server.close();
-        }
+        lifecycle.awaitStopped();
         LoggerFactory.getLogger("turnctl.server").atInfo().addKeyValue("event", "stopped").log("stopped");
         return ExitCode.OK.code();
     }
@@ -437,11 +369,7 @@ final class ServeCommand implements Callable<Integer> {
         List<String> secrets = new ArrayList<>(authSecrets);
         if (authSecretFile != null) {
             try {
-                for (String line : Files.readAllLines(authSecretFile, StandardCharsets.UTF_8)) {
-                    if (!line.isBlank() && !line.strip().startsWith("#")) {
-                        secrets.add(line.strip());
-                    }
-                }
+                secrets.addAll(SecretFile.read(authSecretFile));
             } catch (IOException e) {
                 throw new ConfigException("--auth-secret-file " + authSecretFile + ": cannot read (" + why(e) + ")");
             }
@@ -468,50 +396,18 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The drain (--drain-timeout): not ready, new clients elsewhere, wait until the last allocation
-     * ends or the timeout passes (polled; a SIGINT meanwhile stops at once), one log line at each end.
-     */
-    private void drainThenStop(TurnServer server, Operations ops, java.util.concurrent.atomic.AtomicBoolean stopping, Runnable stop,
-            Duration drainTimeout) {
-        ops.ready(false);
-        server.drain();
-        long t0 = System.nanoTime();
-        long deadline = t0 + drainTimeout.toNanos();
-        org.slf4j.Logger log = LoggerFactory.getLogger("turnctl.server");
-        log.atInfo().addKeyValue("event", "drain_started").addKeyValue("allocations", server.allocationCount())
-                .log("draining: {} allocation(s), new clients sent elsewhere, up to {} s", server.allocationCount(),
-                        drainTimeout.toSeconds());
-        while (server.allocationCount() > 0 && System.nanoTime() < deadline && !stopping.get()) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
-        log.atInfo().addKeyValue("event", "drain_ended").addKeyValue("allocations", server.allocationCount())
-                .addKeyValue("seconds", seconds)
-                .log("drained: {} allocation(s) left after {} s", server.allocationCount(), seconds);
-        stop.run();
-    }
-
-    /** The admin token: the file's first line that is not blank, at least 16 characters. */
+    /** The admin token: the file's first secret line, at least 16 characters. */
     private String adminToken() throws ConfigException {
+        String token;
         try {
-            for (String line : Files.readAllLines(adminTokenFile, StandardCharsets.UTF_8)) {
-                if (!line.isBlank()) {
-                    if (line.strip().length() < 16) {
-                        throw new ConfigException("--admin-token-file " + adminTokenFile + ": the token needs 16 characters or more");
-                    }
-                    return line.strip();
-                }
-            }
+            token = SecretFile.first(adminTokenFile);
         } catch (IOException e) {
             throw new ConfigException("--admin-token-file " + adminTokenFile + ": cannot read (" + why(e) + ")");
         }
-        throw new ConfigException("--admin-token-file " + adminTokenFile + ": empty");
+        if (token == null || token.length() < 16) {
+            throw new ConfigException("--admin-token-file " + adminTokenFile + ": the token needs 16 characters or more");
+        }
+        return token;
     }
 
     /** {@code --unauth-rate}: "N/s" or "N". */

@@ -36,6 +36,7 @@ import org.turnctl.server.inbound.ConnectionLimits;
 import org.turnctl.server.inbound.InboundRouter;
 import org.turnctl.server.inbound.UnauthenticatedLimiter;
 import org.turnctl.server.metrics.TurnMetrics;
+import org.turnctl.server.net.HostAddresses;
 import org.turnctl.server.net.Addresses;
 import org.turnctl.server.relay.RelaySockets;
 import org.turnctl.server.tcprelay.TcpRelays;
@@ -192,11 +193,11 @@ public final class TurnServer implements AutoCloseable {
             for (InetSocketAddress l : config.listen()) {
                 InetAddress a = l.getAddress();
                 if (a.isAnyLocalAddress()) {
-                    relayV4 = relayV4 != null ? relayV4 : firstHostIpv4();
+                    relayV4 = relayV4 != null ? relayV4 : HostAddresses.firstIpv4();
                     // [::] is dual-stack: a global IPv6 address of the host relays IPv6 peers
                     // (and dual allocations) too.
                     if (a instanceof Inet6Address && relayV6 == null) {
-                        relayV6 = globalIpv6(hostAddresses());
+                        relayV6 = HostAddresses.globalIpv6(HostAddresses.all());
                     }
                 } else if (a instanceof Inet4Address && relayV4 == null) {
                     relayV4 = a;
@@ -209,68 +210,6 @@ public final class TurnServer implements AutoCloseable {
             throw new StartException("no relay address: give --relay-ip (no IPv4 address found on this host)", null);
         }
         return new RelayAddresses(relayV4, relayV6, config.externalIps());
-    }
-
-    /** The first IPv4 address of an interface that is up, not loopback and not link-local. */
-    static InetAddress firstHostIpv4() {
-        try {
-            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!nif.isUp() || nif.isLoopback()) {
-                    continue;
-                }
-                for (InetAddress a : Collections.list(nif.getInetAddresses())) {
-                    if (a instanceof Inet4Address && !a.isLinkLocalAddress() && !a.isLoopbackAddress()) {
-                        return a;
-                    }
-                }
-            }
-        } catch (SocketException e) {
-            return null;
-        }
-        return null;
-    }
-
-    /** Every address of every interface that is up and not loopback. */
-    private static List<InetAddress> hostAddresses() {
-        List<InetAddress> all = new ArrayList<>();
-        try {
-            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (nif.isUp() && !nif.isLoopback()) {
-                    all.addAll(Collections.list(nif.getInetAddresses()));
-                }
-            }
-        } catch (SocketException e) {
-            return List.of();
-        }
-        return all;
-    }
-
-    /**
-     * The first global unicast IPv6 address (2000::/3, RFC 4291 section 2.4) among these, or null:
-     * not link-local, not unique-local (fc00::/7 is not reachable from the Internet), not an
-     * IPv4-mapped or 6to4/Teredo form.
-     */
-    static InetAddress globalIpv6(List<InetAddress> addresses) {
-        for (InetAddress a : addresses) {
-            if (!(a instanceof Inet6Address)) {
-                continue;
-            }
-            byte[] b = a.getAddress();
-            boolean globalUnicast = (b[0] & 0xE0) == 0x20;
-            boolean sixToFourOrTeredo = (b[0] == 0x20 && b[1] == 0x02) || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0);
-            if (globalUnicast && !sixToFourOrTeredo) {
-                return ((Inet6Address) a).getScopeId() == 0 ? a : stripScope((Inet6Address) a);
-            }
-        }
-        return null;
-    }
-
-    private static InetAddress stripScope(Inet6Address a) {
-        try {
-            return InetAddress.getByAddress(a.getAddress());
-        } catch (java.net.UnknownHostException e) {
-            return a;
-        }
     }
 
     /** host:port, IPv6 in brackets, for logs and URLs. */

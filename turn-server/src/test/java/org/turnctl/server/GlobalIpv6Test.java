@@ -21,12 +21,12 @@ class GlobalIpv6Test {
 
     @Test
     void picksTheFirstGlobalUnicastAddress() throws Exception {
-        assertEquals(InetAddress.getByName("2a01:4f8::10"), TurnServer.globalIpv6(addresses(
+        assertEquals(InetAddress.getByName("2a01:4f8::10"), org.turnctl.server.net.HostAddresses.globalIpv6(addresses(
                 "10.0.0.5", "fe80::1", "fd00::2", "2002:c000:204::1", "2001:0:4136:e378::1", "2a01:4f8::10", "2600::1")));
     }
 
     @Test
     void noneWithoutOne() throws Exception {
-        assertNull(TurnServer.globalIpv6(addresses("fd00::2", "fe80::fc:ff:fe00:1", "::1", "192.0.2.1")));
+        assertNull(org.turnctl.server.net.HostAddresses.globalIpv6(addresses("fd00::2", "fe80::fc:ff:fe00:1", "::1", "192.0.2.1")));
     }
 }

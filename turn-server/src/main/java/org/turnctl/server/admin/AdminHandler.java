@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.netty.util.NetUtil;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.turnctl.server.allocation.AllocationView;
+import org.turnctl.server.metrics.MetricsServer;
 
 /**
  * The admin API on the metrics listener ({@code --admin-token-file}): every request needs
@@ -185,11 +185,6 @@ public final class AdminHandler implements HttpHandler {
     }
 
     private static void reply(HttpExchange ex, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+        MetricsServer.reply(ex, status, body, "application/json");
     }
 }

@@ -56,7 +56,8 @@ public final class MetricsServer implements AutoCloseable {
         http.createContext(path, handler);
     }
 
-    private static void reply(HttpExchange ex, int status, String body, String type) throws IOException {
+    /** Answers an exchange with a UTF-8 body (none for HEAD); the admin API answers through this too. */
+    public static void reply(HttpExchange ex, int status, String body, String type) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", type);
         boolean head = "HEAD".equals(ex.getRequestMethod());
