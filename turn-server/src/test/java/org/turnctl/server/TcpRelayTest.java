@@ -2,6 +2,7 @@ package org.turnctl.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
@@ -173,13 +174,16 @@ class TcpRelayTest {
         closeMe.add(peer);
         Socket data = bind(id);
         java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         Thread writer = new Thread(() -> {
             byte[] chunk = new byte[64 * 1024];
             try {
-                for (int i = 0; i < 1024; i++) { // 64 MB at most
+                for (int i = 0; i < 1024 && !stop.get(); i++) { // 64 MB at most
                     data.getOutputStream().write(chunk);
                     written.addAndGet(chunk.length);
                 }
+                // The FIN follows the last byte through the server, which then closes the peer's side.
+                data.shutdownOutput();
             } catch (java.io.IOException closed) {
                 // the test closes the sockets at the end
             }
@@ -195,16 +199,18 @@ class TcpRelayTest {
         });
         assertTrue(writer.isAlive(), "the writer is blocked, not done: " + written.get() + " B");
         assertTrue(written.get() < 64L * 1024 * 1024, written.get() + " B");
-        // Now the peer reads everything: it all arrives, in order of size.
+        // Now the writer finishes the write it is blocked in, and the peer reads to the end:
+        // every byte written arrives, and no more.
+        stop.set(true);
         peer.setSoTimeout(TestClient.TIMEOUT_MS);
-        data.shutdownOutput();
         long got = 0;
         byte[] buf = new byte[256 * 1024];
-        for (int n; got < written.get() && (n = peer.getInputStream().read(buf)) > 0; ) {
+        for (int n; (n = peer.getInputStream().read(buf)) > 0; ) {
             got += n;
         }
-        assertEquals(written.get(), got, "nothing lost on the way");
         writer.join(5000);
+        assertFalse(writer.isAlive(), "the writer finished");
+        assertEquals(written.get(), got, "nothing lost on the way");
     }
 
     @Test
