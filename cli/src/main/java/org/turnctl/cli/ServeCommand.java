@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import org.turnctl.probe.report.ExitCode;
 import org.turnctl.server.TurnServer;
+import org.turnctl.server.systemd.SystemdNotifier;
 import org.turnctl.server.auth.UsersFile;
 import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.config.TimeSource;
@@ -65,10 +66,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "or for a wildcard listen the first IPv4 address of this host.")
     List<InetAddress> relayIps = new ArrayList<>();
 
-    @Option(names = "--external-ip", paramLabel = "PUBLIC[/PRIVATE]", split = ",",
+    // No brackets in the label: "[" after "=" starts an AsciiDoc attribute list in the man page's synopsis.
+    @Option(names = "--external-ip", paramLabel = "PUBLIC/PRIVATE", split = ",",
             converter = Converters.ExternalIpConverter.class,
             description = "Public address advertised in XOR-RELAYED-ADDRESS behind 1:1 NAT "
-                    + "(one per family); PRIVATE names the relay address it maps.")
+                    + "(one per family): PUBLIC alone, or PUBLIC/PRIVATE where PRIVATE names the relay address it maps.")
     List<Converters.ExternalIp> externalIps = new ArrayList<>();
 
     @Option(names = "--cert", paramLabel = "FILE",
@@ -293,7 +295,12 @@ final class ServeCommand implements Callable<Integer> {
             LoggerFactory.getLogger("turnctl.server").info("metrics and health on http://{}/metrics, /healthz, /readyz",
                     TurnServer.format(ops.address()));
         }
-        ServeLifecycle lifecycle = new ServeLifecycle(server, ops, config, drainTimeout);
+        // Type=notify: systemd hears READY=1 once every listener is bound (TurnServer.start returned).
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv());
+        systemd.ready("relaying: UDP " + server.udpAddresses().size() + ", TCP " + server.tcpAddresses().size()
+                + ", TLS " + server.tlsAddresses().size() + ", DTLS " + server.dtlsAddresses().size() + " listener(s)");
+        systemd.watch(server.eventLoops(), SystemdNotifier.watchdogTimeout(System.getenv(), ProcessHandle.current().pid()));
+        ServeLifecycle lifecycle = new ServeLifecycle(server, ops, config, systemd, drainTimeout);
         // SIGTERM drains first when --drain-timeout says so; SIGINT always stops at once.
         Signals.onTerminate(lifecycle::terminate, lifecycle::stop);
         if (adminToken != null
@@ -302,7 +309,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         Signals.onHangup(() -> {
             try {
-                server.reload(reloadedConfig());
+                systemd.status("reloaded: " + server.reload(reloadedConfig()));
             } catch (ConfigException | ConfigFile.ParseException | IllegalArgumentException | CommandLine.ParameterException e) {
                 LoggerFactory.getLogger("turnctl.server").atWarn().addKeyValue("event", "reload_failed")
                         .log("SIGHUP: reload failed, nothing changed: {}",

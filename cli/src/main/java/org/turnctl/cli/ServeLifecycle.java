@@ -14,6 +14,7 @@ import org.turnctl.server.admin.AdminApi;
 import org.turnctl.server.allocation.AllocationView;
 import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.metrics.Operations;
+import org.turnctl.server.systemd.SystemdNotifier;
 
 /**
  * A running `turnctl serve` after it started: how it stops (at once, or after a drain), and what
@@ -28,16 +29,18 @@ final class ServeLifecycle {
     private final TurnServer server;
     private final Operations ops;
     private final ServerConfig config;
+    private final SystemdNotifier systemd;
     private final Duration drainTimeout;
     private final long startedAt = System.currentTimeMillis();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean drainStarted = new AtomicBoolean();
 
-    ServeLifecycle(TurnServer server, Operations ops, ServerConfig config, Duration drainTimeout) {
+    ServeLifecycle(TurnServer server, Operations ops, ServerConfig config, SystemdNotifier systemd, Duration drainTimeout) {
         this.server = server;
         this.ops = ops;
         this.config = config;
+        this.systemd = systemd;
         this.drainTimeout = drainTimeout;
     }
 
@@ -56,6 +59,7 @@ final class ServeLifecycle {
             return;
         }
         ops.ready(false);
+        systemd.stopping("stopping: releasing " + server.allocationCount() + " allocation(s)");
         LOG.atInfo().addKeyValue("event", "shutting_down").log("shutting down: releasing {} allocation(s)", server.allocationCount());
         try {
             server.close();
@@ -63,6 +67,7 @@ final class ServeLifecycle {
             LOG.error("shutdown: {}", e.toString());
         } finally {
             ops.close();
+            systemd.close();
             stopped.countDown();
         }
     }
@@ -84,6 +89,7 @@ final class ServeLifecycle {
     private void drainThenStop(Duration limit) {
         ops.ready(false);
         server.drain();
+        systemd.stopping("draining: " + server.allocationCount() + " allocation(s) left, new clients sent elsewhere");
         long t0 = System.nanoTime();
         long deadline = t0 + limit.toNanos();
         LOG.atInfo().addKeyValue("event", "drain_started").addKeyValue("allocations", server.allocationCount())

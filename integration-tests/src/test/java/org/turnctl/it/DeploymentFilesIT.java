@@ -40,9 +40,15 @@ class DeploymentFilesIT {
     }
 
     static Run exec(List<String> cmd) throws Exception {
+        return exec(cmd, Map.of());
+    }
+
+    static Run exec(List<String> cmd, Map<String, String> env) throws Exception {
         Path out = Files.createTempFile("exec", ".log");
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("timed out: " + cmd);
@@ -72,12 +78,13 @@ class DeploymentFilesIT {
     @Test
     void systemdUnitVerifies(@TempDir Path dir) throws Exception {
         requireTool("systemd-analyze");
+        requireTool("man");
         String unit = Files.readString(ROOT.resolve("systemd/turnctl.service"));
         for (String directive : List.of(
                 "ExecStart=/usr/bin/java $TURNCTL_JAVA_OPTS -jar /opt/turnctl/turnctl.jar serve --config /etc/turnctl/turnctl.conf",
                 "User=turnctl", "AmbientCapabilities=CAP_NET_BIND_SERVICE", "NoNewPrivileges=yes", "ProtectSystem=strict",
                 "ProtectHome=yes", "PrivateTmp=yes", "LimitNOFILE=1048576", "ExecReload=/bin/kill -HUP $MAINPID",
-                "Restart=on-failure")) {
+                "Restart=on-failure", "Type=notify", "NotifyAccess=main", "WatchdogSec=")) {
             assertTrue(unit.contains(directive), directive);
         }
         // A stub at the ExecStart path, so the check does not depend on where this machine's java is.
@@ -86,12 +93,19 @@ class DeploymentFilesIT {
         stub.toFile().setExecutable(true);
         Path ok = dir.resolve("turnctl.service");
         Files.writeString(ok, unit.replace("/usr/bin/java", stub.toString()));
-        Run verify = exec(List.of("systemd-analyze", "verify", ok.toString()));
+        // Documentation=man:... pages are checked too (with `man`): the build's own pages.
+        Map<String, String> manpath = Map.of("MANPATH", ROOT.resolve("cli/target/man").toString());
+        Run verify = exec(List.of("systemd-analyze", "verify", ok.toString()), manpath);
         assertEquals(0, verify.code(), verify.output());
+        Path undocumented = dir.resolve("undocumented.service");
+        Files.writeString(undocumented, unit.replace("/usr/bin/java", stub.toString())
+                .replace("man:turnctl(1)", "man:turnctl-no-such-page(1)"));
+        assertNotEquals(0, exec(List.of("systemd-analyze", "verify", undocumented.toString()), manpath).code(),
+                "a Documentation= page that does not exist");
         // The check can fail: a missing executable is reported.
         Path broken = dir.resolve("broken.service");
         Files.writeString(broken, unit.replace("/usr/bin/java", dir.resolve("no-such-java").toString()));
-        Run bad = exec(List.of("systemd-analyze", "verify", broken.toString()));
+        Run bad = exec(List.of("systemd-analyze", "verify", broken.toString()), manpath);
         assertNotEquals(0, bad.code(), bad.output());
     }
 

@@ -249,6 +249,14 @@ public final class TurnServer implements AutoCloseable {
         return allocations.ports().isInUse(port);
     }
 
+    /**
+     * The event loops that carry every listener and relay socket, for the systemd watchdog's
+     * liveness check (it runs a no-op task on each). Not for running work of one's own.
+     */
+    public Iterable<io.netty.util.concurrent.EventExecutor> eventLoops() {
+        return group;
+    }
+
     /** Runs the sweep on every loop now and waits (for tests with an injected clock). */
     public void sweepNow() {
         onEveryLoop(loop -> {
