@@ -90,7 +90,7 @@ final class ConfigCommand implements Runnable {
             // A serve section must also make a valid server configuration.
             if (!parsed.section("serve").isEmpty()) {
                 try {
-                    ServeCommand serve = Turnctl.parse("serve", System.getenv(), parsed);
+                    ServeCommand serve = Turnctl.parse("serve", Turnctl.env(spec), parsed);
                     serve.config();
                 } catch (ServeCommand.ConfigException | IllegalArgumentException | CommandLine.ParameterException e) {
                     String message = e instanceof CommandLine.ParameterException p ? Turnctl.describe(p) : e.getMessage();
@@ -101,7 +101,7 @@ final class ConfigCommand implements Runnable {
                     return ExitCode.USAGE.code();
                 }
             }
-            CommandLine effective = Turnctl.commandLine(System.getenv(), parsed);
+            CommandLine effective = Turnctl.commandLine(Turnctl.env(spec), parsed);
             var out = spec.commandLine().getOut();
             out.println("# effective configuration from " + file + " (flags would still override)");
             for (String section : List.of("serve", "probe")) {

@@ -92,26 +92,32 @@ final class Converters {
         }
     }
 
-    /** {@code 5s}, {@code 500ms}, {@code 1.5s}, or a bare number of seconds. */
+    /**
+     * One number and a unit: {@code 500ms}, {@code 5s}, {@code 1.5s}, {@code 10m}, {@code 24h},
+     * {@code 7d}, or a bare number of seconds. Every DURATION option reads this one way.
+     */
     static final class DurationConverter implements ITypeConverter<Duration> {
+        private static final java.util.regex.Pattern FORM =
+                java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)?");
+
         @Override
         public Duration convert(String text) {
-            String s = text.strip().toLowerCase(Locale.ROOT);
-            try {
-                Duration d;
-                if (s.endsWith("ms")) {
-                    d = Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).strip()));
-                } else {
-                    String seconds = s.endsWith("s") ? s.substring(0, s.length() - 1).strip() : s;
-                    d = Duration.ofMillis(Math.round(Double.parseDouble(seconds) * 1000));
-                }
-                if (d.isNegative()) {
-                    throw new TypeConversionException("a duration cannot be negative");
-                }
-                return d;
-            } catch (NumberFormatException e) {
-                throw new TypeConversionException("expected a duration such as 5s or 500ms");
+            java.util.regex.Matcher m = FORM.matcher(text.strip().toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                throw new TypeConversionException("expected a duration such as 500ms, 5s, 10m, 24h or 7d");
             }
+            double millisPerUnit = switch (m.group(2) == null ? "s" : m.group(2)) {
+                case "ms" -> 1;
+                case "m" -> 60_000;
+                case "h" -> 3_600_000;
+                case "d" -> 86_400_000;
+                default -> 1000;
+            };
+            double millis = Double.parseDouble(m.group(1)) * millisPerUnit;
+            if (millis > Long.MAX_VALUE / 2) {
+                throw new TypeConversionException("a duration too long to mean anything: " + text);
+            }
+            return Duration.ofMillis(Math.round(millis));
         }
     }
 

@@ -38,9 +38,9 @@ final class CredentialsCommand implements Callable<Integer> {
     @Option(names = "--user", required = true, paramLabel = "NAME", description = "Who the credential is for.")
     String user;
 
-    @Option(names = "--ttl", defaultValue = "24h", paramLabel = "DURATION",
+    @Option(names = "--ttl", defaultValue = "24h", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
             description = "How long it is valid: 90s, 30m, 24h, 7d (default ${DEFAULT-VALUE}).")
-    String ttl;
+    Duration ttl;
 
     @Option(names = "--uri", paramLabel = "URI", description = "A turn:/turns: URI for the iceServers entry (repeatable).")
     List<String> uris = new ArrayList<>();
@@ -51,7 +51,10 @@ final class CredentialsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            Duration valid = duration(ttl);
+            if (ttl.toSeconds() < 1) {
+                throw new UsageException("--ttl: at least 1 second");
+            }
+            Duration valid = ttl;
             for (String u : uris) {
                 IceServerUri.parse(u); // a typo is caught here, not in a browser
             }
@@ -84,26 +87,6 @@ final class CredentialsCommand implements Callable<Integer> {
             return secret;
         }
         throw new UsageException("--secret-file " + secretFile + ": no secret in it");
-    }
-
-    /** 90s, 30m, 24h, 7d, or seconds. */
-    static Duration duration(String text) throws UsageException {
-        String s = text.strip().toLowerCase(java.util.Locale.ROOT);
-        try {
-            long n = Long.parseLong(s.replaceAll("[smhd]$", ""));
-            Duration d = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                case 'd' -> Duration.ofDays(n);
-                default -> Duration.ofSeconds(n);
-            };
-            if (d.toSeconds() < 1) {
-                throw new UsageException("--ttl " + text + ": at least 1 second");
-            }
-            return d;
-        } catch (NumberFormatException e) {
-            throw new UsageException("--ttl " + text + ": expected e.g. 90s, 30m, 24h, 7d");
-        }
     }
 
     private String json(String username, String password) throws IOException {

@@ -296,10 +296,10 @@ final class ServeCommand implements Callable<Integer> {
                     TurnServer.format(ops.address()));
         }
         // Type=notify: systemd hears READY=1 once every listener is bound (TurnServer.start returned).
-        SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv());
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment(Turnctl.env(spec));
         systemd.ready("relaying: UDP " + server.udpAddresses().size() + ", TCP " + server.tcpAddresses().size()
                 + ", TLS " + server.tlsAddresses().size() + ", DTLS " + server.dtlsAddresses().size() + " listener(s)");
-        systemd.watch(server.eventLoops(), SystemdNotifier.watchdogTimeout(System.getenv(), ProcessHandle.current().pid()));
+        systemd.watch(server.eventLoops(), SystemdNotifier.watchdogTimeout(Turnctl.env(spec), ProcessHandle.current().pid()));
         ServeLifecycle lifecycle = new ServeLifecycle(server, ops, config, systemd, drainTimeout);
         // SIGTERM drains first when --drain-timeout says so; SIGINT always stops at once.
         Signals.onTerminate(lifecycle::terminate, lifecycle::stop);
@@ -331,9 +331,9 @@ final class ServeCommand implements Callable<Integer> {
         List<String> withCommand = new ArrayList<>();
         withCommand.add("serve");
         withCommand.addAll(args);
-        Path path = Turnctl.configPath(withCommand.toArray(new String[0]), System.getenv());
+        Path path = Turnctl.configPath(withCommand.toArray(new String[0]), Turnctl.env(spec));
         ConfigFile file = path == null ? ConfigFile.empty() : ConfigFile.load(path, Turnctl.knownOptions());
-        ServeCommand fresh = Turnctl.parse("serve", System.getenv(), file, args.toArray(new String[0]));
+        ServeCommand fresh = Turnctl.parse("serve", Turnctl.env(spec), file, args.toArray(new String[0]));
         return fresh.config();
     }
 
@@ -375,11 +375,17 @@ final class ServeCommand implements Callable<Integer> {
         }
         List<String> secrets = new ArrayList<>(authSecrets);
         if (authSecretFile != null) {
+            List<String> fromFile;
             try {
-                secrets.addAll(SecretFile.read(authSecretFile));
+                fromFile = SecretFile.read(authSecretFile);
             } catch (IOException e) {
                 throw new ConfigException("--auth-secret-file " + authSecretFile + ": cannot read (" + why(e) + ")");
             }
+            // A file named but empty is a deployment that forgot its secret (an unfilled Kubernetes Secret, say).
+            if (fromFile.isEmpty()) {
+                throw new ConfigException("--auth-secret-file " + authSecretFile + ": no secret in it");
+            }
+            secrets.addAll(fromFile);
         }
         return new ServerConfig(listenAddresses, relayIps, external, minPort, maxPort, realm, keys, secrets,
                 allowPeers, denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetime, nonceLifetime,

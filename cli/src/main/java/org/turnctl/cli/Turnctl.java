@@ -38,6 +38,14 @@ public final class Turnctl implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The environment this command line reads its defaults from (a test's map, or the process's). */
+    private Map<String, String> env = System.getenv();
+
+    /** The environment of the command line {@code spec} belongs to, for subcommands that read it themselves. */
+    static Map<String, String> env(CommandLine.Model.CommandSpec spec) {
+        return spec.root().userObject() instanceof Turnctl root ? root.env : System.getenv();
+    }
+
     @Override
     public void run() {
         // No subcommand: show what there is, and treat it as a usage error.
@@ -55,7 +63,9 @@ public final class Turnctl implements Runnable {
      * exit code 2, anything unexpected as one line with exit code 4.
      */
     static CommandLine commandLine(Map<String, String> env, ConfigFile file) {
-        CommandLine cl = new CommandLine(new Turnctl());
+        Turnctl root = new Turnctl();
+        root.env = env;
+        CommandLine cl = new CommandLine(root);
         cl.setDefaultValueProvider(new EnvDefaults(env, file));
         cl.setParameterExceptionHandler((e, args) -> {
             PrintWriter err = e.getCommandLine().getErr();

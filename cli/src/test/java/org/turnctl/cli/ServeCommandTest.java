@@ -1,6 +1,7 @@
 package org.turnctl.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -155,6 +156,18 @@ class ServeCommandTest {
         assertEquals(java.time.Duration.ofMillis(250), probe.interval);
         assertEquals(java.time.Duration.ofMillis(1500), probe.timeout);
         assertEquals(new java.net.InetSocketAddress("::1", 9100), probe.metricsListen);
+        // One reading of DURATION everywhere: minutes, hours and days too.
+        Converters.DurationConverter d = new Converters.DurationConverter();
+        assertEquals(java.time.Duration.ofMinutes(10), d.convert("10m"));
+        assertEquals(java.time.Duration.ofHours(24), d.convert("24h"));
+        assertEquals(java.time.Duration.ofDays(7), d.convert("7d"));
+        assertEquals(java.time.Duration.ofSeconds(30), d.convert("30"));
+        assertEquals(java.time.Duration.ofMillis(500), d.convert("500ms"));
+        for (String bad : new String[] {"-5s", "5x", "", "1e9d", "m"}) {
+            assertThrows(picocli.CommandLine.TypeConversionException.class, () -> d.convert(bad), bad);
+        }
+        assertEquals(java.time.Duration.ofMinutes(10),
+                Turnctl.<ServeCommand>parse("serve", Map.of(), ConfigFile.empty(), "--drain-timeout", "10m").drainTimeout);
         ServeCommand serve = Turnctl.parse("serve", Map.of(), ConfigFile.empty(), "--metrics-listen", "off",
                 "--external-ip", "203.0.113.7/10.0.0.5");
         assertNull(serve.metricsListen, "off disables the endpoint");

@@ -212,6 +212,23 @@ class DeploymentFilesIT {
         }
         used.addAll(metricNames(alerts));
         assertTrue(used.size() >= 8, used.toString());
+        String scrape = scrapeOfARunningServer();
+        for (String name : used) {
+            assertTrue(Pattern.compile("(?m)^" + Pattern.quote(name) + "(_bucket|_sum|_count)?[{ ]").matcher(scrape).find(),
+                    name + " is used by the dashboard or alerts but not exported");
+        }
+        if (onPath("promtool")) {
+            Run r = exec(List.of("promtool", "check", "rules", ROOT.resolve("deploy/prometheus/alerts.yml").toString()));
+            assertEquals(0, r.code(), r.output());
+        }
+    }
+
+    static String hostPort(InetSocketAddress a) {
+        return TurnServer.format(a);
+    }
+
+    /** /metrics of a server with every listener kind (TLS too, for the certificate's metrics). */
+    static String scrapeOfARunningServer() throws Exception {
         try (Operations ops = Operations.start(null)) {
             // With TLS, so that the certificate's metrics are there too.
             Path certs = Files.createTempDirectory("turnctl-dashboard");
@@ -224,18 +241,10 @@ class DeploymentFilesIT {
                     new org.turnctl.server.config.TlsConfig(certs.resolve("cert.pem"), certs.resolve("key.pem"), List.of(lo), false)),
                     ops.metrics());
             try {
-                String scrape = ops.scrape();
-                for (String name : used) {
-                    assertTrue(Pattern.compile("(?m)^" + Pattern.quote(name) + "(_bucket|_sum|_count)?[{ ]").matcher(scrape).find(),
-                            name + " is used by the dashboard or alerts but not exported");
-                }
+                return ops.scrape();
             } finally {
                 server.close();
             }
-        }
-        if (onPath("promtool")) {
-            Run r = exec(List.of("promtool", "check", "rules", ROOT.resolve("deploy/prometheus/alerts.yml").toString()));
-            assertEquals(0, r.code(), r.output());
         }
     }
 }
