@@ -114,9 +114,11 @@ class DeploymentFilesIT {
         Pattern sh = Pattern.compile("default_java_opts=\"([^\"]+)\"");
         Matcher launcher = sh.matcher(Files.readString(ROOT.resolve("turnctl")));
         Matcher image = sh.matcher(Files.readString(ROOT.resolve("docker/turnctl")));
+        Matcher packaged = sh.matcher(Files.readString(ROOT.resolve("dist/turnctl.sh")));
         Matcher unit = Pattern.compile("Environment=\"TURNCTL_JAVA_OPTS=([^\"]+)\"")
                 .matcher(Files.readString(ROOT.resolve("systemd/turnctl.service")));
-        assertTrue(launcher.find() && image.find() && unit.find(), "default JVM options missing");
+        assertTrue(launcher.find() && image.find() && unit.find() && packaged.find(), "default JVM options missing");
+        assertEquals(launcher.group(1), packaged.group(1), "dist/turnctl.sh");
         assertEquals(launcher.group(1), image.group(1), "docker/turnctl");
         assertEquals(launcher.group(1), unit.group(1), "systemd/turnctl.service");
         assertTrue(launcher.group(1).matches(".*-Xmx\\d+[mg].*"), "a bounded heap: " + launcher.group(1));
