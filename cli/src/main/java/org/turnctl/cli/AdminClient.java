@@ -19,15 +19,27 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The options and the HTTP calls `turnctl sessions` and `turnctl drain` share: where the admin API is, and its token. */
+/**
+ * The options and the HTTP calls `turnctl sessions` and `turnctl drain` share: where the admin API
+ * is, and its token. On the relay's own host both come from the server's config file, so
+ * `turnctl sessions list` needs no options there.
+ */
 final class AdminClient {
-    @Option(names = "--admin-url", defaultValue = "http://127.0.0.1:9641", paramLabel = "URL",
-            description = "The server's metrics listener, where the admin API is (default ${DEFAULT-VALUE}).")
+    static final String DEFAULT_URL = "http://127.0.0.1:9641";
+
+    @Option(names = "--admin-url", paramLabel = "URL",
+            description = "The server's metrics listener, where the admin API is (default: metrics-listen from the config "
+                    + "file's [serve] section, else " + DEFAULT_URL + ").")
     String url;
 
-    @Option(names = "--admin-token-file", required = true, paramLabel = "FILE",
-            description = "The file with the token `serve --admin-token-file` was given.")
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "The file with the token `serve --admin-token-file` was given (default: admin-token-file from the "
+                    + "config file's [serve] section).")
     Path tokenFile;
+
+    @Option(names = ConfigOption.NAME, paramLabel = "FILE",
+            description = "The server's config file, read for the two defaults above (default /etc/turnctl/turnctl.conf when it exists).")
+    Path config;
 
     /** An answer: status and body. Unreachable servers throw {@link ConnectException}. */
     record Answer(int status, String body) {
@@ -36,6 +48,7 @@ final class AdminClient {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     Answer call(String method, String path) throws IOException, InterruptedException {
+        resolveFromConfig();
         String token = SecretFile.first(tokenFile);
         if (token == null) {
             throw new IOException("--admin-token-file " + tokenFile + " is empty");
@@ -44,6 +57,43 @@ final class AdminClient {
                 .header("Authorization", "Bearer " + token).method(method, HttpRequest.BodyPublishers.noBody()).build();
         HttpResponse<String> r = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
         return new Answer(r.statusCode(), r.body());
+    }
+
+    /** Fills what the options and the environment left open from the server's config file, as the server reads it. */
+    private void resolveFromConfig() throws IOException {
+        if (url != null && tokenFile != null) {
+            return;
+        }
+        Path file = config != null ? config : Files.isRegularFile(ConfigFile.DEFAULT) ? ConfigFile.DEFAULT : null;
+        ConfigFile serve;
+        try {
+            serve = file == null ? ConfigFile.empty() : ConfigFile.load(file, Turnctl.knownOptions());
+        } catch (ConfigFile.ParseException e) {
+            throw new IOException("--config " + e.getMessage());
+        }
+        if (tokenFile == null) {
+            List<String> v = serve.values("serve", "admin-token-file");
+            if (v == null || v.isEmpty()) {
+                throw new IOException("--admin-token-file is needed: no admin-token-file in the [serve] section of "
+                        + (file == null ? ConfigFile.DEFAULT + " (there is no such file)" : file));
+            }
+            tokenFile = Path.of(v.get(v.size() - 1));
+        }
+        if (url == null) {
+            List<String> v = serve.values("serve", "metrics-listen");
+            url = v == null || v.isEmpty() || v.get(v.size() - 1).equals("off") ? DEFAULT_URL : urlOf(v.get(v.size() - 1));
+        }
+    }
+
+    /** metrics-listen as a URL to call: a wildcard address is reached on loopback. */
+    static String urlOf(String listen) {
+        String hostPort = listen.strip();
+        if (hostPort.startsWith("0.0.0.0:")) {
+            hostPort = "127.0.0.1:" + hostPort.substring("0.0.0.0:".length());
+        } else if (hostPort.startsWith("[::]:")) {
+            hostPort = "[::1]:" + hostPort.substring("[::]:".length());
+        }
+        return "http://" + hostPort;
     }
 
     /** A JSON array of flat objects (nested arrays as lists, nested objects as maps). */

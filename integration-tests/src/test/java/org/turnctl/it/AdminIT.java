@@ -101,6 +101,17 @@ class AdminIT {
             ProbeIT.Cli json = ProbeIT.cli("sessions", "list", "--user", "alice", "--format", "json", "--admin-url", adminUrl,
                     "--admin-token-file", tokenFile.toString());
             assertEquals(id, number(json.out(), "id"));
+            // On the relay's host: the token file and the address come from the server's own config file.
+            Path conf = Files.writeString(dir.resolve("turnctl.conf"), "[serve]\nmetrics-listen = 0.0.0.0:" + metricsPort
+                    + "\nadmin-token-file = " + tokenFile + "\n");
+            ProbeIT.Cli fromConfig = ProbeIT.cli("sessions", "list", "--format", "json", "--config", conf.toString());
+            assertEquals(0, fromConfig.code(), fromConfig.err());
+            assertEquals(id, number(fromConfig.out(), "id"));
+            Path noToken = Files.writeString(dir.resolve("no-token.conf"), "[serve]\nmetrics-listen = 127.0.0.1:" + metricsPort + "\n");
+            ProbeIT.Cli missing = ProbeIT.cli("sessions", "list", "--config", noToken.toString());
+            assertEquals(2, missing.code(), missing.err());
+            assertTrue(missing.err().startsWith("turnctl sessions list: --admin-token-file is needed: no admin-token-file in the [serve]"
+                    + " section of " + noToken), missing.err());
             ProbeIT.Cli nobody = ProbeIT.cli("sessions", "kill", "--user", "bob", "--admin-url", adminUrl, "--admin-token-file",
                     tokenFile.toString());
             assertEquals(1, nobody.code(), nobody.out() + nobody.err());

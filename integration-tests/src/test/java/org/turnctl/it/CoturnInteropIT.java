@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.turnctl.server.TurnServer;
 import org.turnctl.server.config.ServerConfig;
+import org.turnctl.server.config.Shedding;
 import org.turnctl.server.config.TimeSource;
 import org.turnctl.server.config.TlsConfig;
 import org.turnctl.server.tls.SelfSignedCertificate;
@@ -175,6 +176,29 @@ class CoturnInteropIT {
         List<String> all = new ArrayList<>(List.of(flags));
         all.addAll(List.of(LOAD));
         return all.toArray(new String[0]);
+    }
+
+    /**
+     * A draining relay answers Allocate with 300 Try Alternate; uclient takes ALTERNATE-SERVER from
+     * it and makes its real allocations, and relays everything, on the alternate (this suite's server).
+     */
+    @Test
+    void uclientFollowsTryAlternateFromADrainingServer() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        InetSocketAddress alternate = server.udpAddresses().get(0);
+        TurnServer draining = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(lo, 0)), List.of(lo), Map.of(),
+                49152, 65535, REALM, Map.of(USER, Integrity.longTermKeyMd5(USER, REALM, PASSWORD)), List.of(), List.of(), List.of(),
+                true, 0, 0, 3600, 600, false, 1, null, TimeSource.SYSTEM).withShedding(new Shedding(
+                List.of(new Shedding.Alternate("127.0.0.1", alternate)), 0)));
+        try {
+            draining.drain();
+            Run r = uclientOn(draining.udpAddresses().get(0).getPort(), with("-u", USER, "-w", PASSWORD));
+            assertTrue(r.output().contains("error 300"), "the draining server sent it on:\n" + tail(r.output()));
+            assertLossless("followed 300", r);
+            assertEquals(0, draining.allocationCount(), "nothing allocated on the draining server");
+        } finally {
+            draining.close();
+        }
     }
 
     @Test

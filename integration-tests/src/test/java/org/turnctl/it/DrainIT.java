@@ -50,4 +50,20 @@ class DrainIT {
             assertTrue(out.contains("drained: 0 allocation(s) left"), out);
         }
     }
+
+    /** An allocation that outlives --drain-timeout does not keep the process: it exits 0 at the timeout. */
+    @Test
+    void aDrainEndsAtItsTimeoutEvenWithAllocationsLeft() throws Exception {
+        try (ServeProcess serve = ServeProcess.start(Map.of(), "--user", "alice:pw", "--realm", "drain.test", "--drain-timeout", "2s");
+                TurnClient staying = new TurnClient(StunClient.open(serve.address(), IceServerUri.Transport.UDP, 3000), "alice", "pw")) {
+            staying.allocate();
+            long t0 = System.nanoTime();
+            serve.process.destroy(); // SIGTERM
+            assertTrue(serve.process.waitFor(15, TimeUnit.SECONDS), "exits at the timeout: " + serve.log());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertEquals(0, serve.process.exitValue(), serve.log());
+            assertTrue(seconds >= 1.9, "waited for the drain: " + seconds + " s");
+            assertTrue(serve.log().contains("drained: 1 allocation(s) left after 2 s"), serve.log());
+        }
+    }
 }
