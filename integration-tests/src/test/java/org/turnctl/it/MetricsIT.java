@@ -67,7 +67,7 @@ class MetricsIT {
             assertEquals(0.0, value(before, "turn_allocations_active{family=\"ipv6\",transport=\"tcp\"}"));
 
             TurnServer server = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
-                    List.of(), Map.of(), 49152, 65535, REALM, Map.of("alice", Integrity.longTermKeyMd5("alice", REALM, "pw")),
+                    List.of(), Map.of(), 50000, 50999, REALM, Map.of("alice", Integrity.longTermKeyMd5("alice", REALM, "pw")),
                     List.of(), List.of(), List.of(), true, 0, 0, 3600, 600, false, 2, null, TimeSource.SYSTEM), ops.metrics());
             ops.relayPortsInUse(() -> server.relayPortsInUse());
             ops.ready(true);
@@ -107,6 +107,13 @@ class MetricsIT {
                     assertEquals(1000.0, value(s, "turn_relay_bytes_total{direction=\"peer_to_client\",transport=\"udp\"}"));
                     assertEquals(2.0, value(s, "turn_relay_ports_in_use"));
                     assertTrue(value(s, "turn_request_duration_seconds_count{method=\"allocate\"}") >= 2);
+                    // The port alert's denominator is the configured range, not a constant.
+                    assertEquals(1000.0, value(s, "turn_relay_ports_capacity"));
+                    // A few meaningful request-latency bounds (0.1 ms to 100 ms, then +Inf), not a percentile histogram.
+                    List<String> bounds = s.lines().filter(l -> l.startsWith("turn_request_duration_seconds_bucket{")
+                            && l.contains("method=\"allocate\"")).map(l -> l.replaceAll(".*le=\"([^\"]+)\".*", "$1")).toList();
+                    assertEquals(List.of("1.0E-4", "2.5E-4", "5.0E-4", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1",
+                            "+Inf"), bounds);
                     assertTrue(s.contains("jvm_memory_used_bytes"), "JVM metrics are exported");
                     System.out.println("/metrics excerpt:\n" + s.lines().filter(l -> l.startsWith("turn_") && !l.contains("_bucket"))
                             .reduce("", (x, y) -> x + y + "\n"));

@@ -59,7 +59,7 @@ class StatsAndReportsTest {
         CheckResult fail = new CheckResult("auth", CheckResult.Status.FAIL, "credentials rejected <&\"'>", 7, Map.of());
         CheckResult skip = CheckResult.skip("nat", "server does not support RFC 5780");
         SuccessReport s = new SuccessReport(10, 9, 90.0, Map.of("timeout", 1), 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 2.0,
-                Double.NaN, 180, 4, 3, List.of(1.0, 2.0));
+                Double.NaN, 180, 4, 3, List.of(1.0, 2.0), List.of(4.0, 5.0));
         return List.of(
                 new TargetReport("turn:a:3478", "fail", List.of(pass, fail, skip), null, s, List.of("success rate 90.0% is below --min-success 98.0%")),
                 new TargetReport("stun:b", "pass", List.of(pass), new NatReport("endpoint-independent", "address-dependent",

@@ -107,6 +107,7 @@ public final class TurnServer implements AutoCloseable {
         AllocationManager allocations = new AllocationManager(new PortPool(config.minPort(), config.maxPort()),
                 new Quotas(config.userQuota(), config.totalQuota()), relay, metrics);
         allocations.maxBps(config.limits().maxBps());
+        metrics.relayPortCapacity(config.maxPort() - config.minPort() + 1);
         RequestDispatcher dispatcher = new RequestDispatcher(settings, new NonceService(config.nonceLifetimeSeconds()),
                 allocations, new RelaySockets(transports.datagram(), config.time(), metrics),
                 new TcpRelays(transports.serverSocket(), transports.socket(), transports.reusePort(), metrics, config.time()),

@@ -12,7 +12,21 @@ import org.turnctl.stun.StunDecodeException;
 /** Turns what went wrong into words (for people) and a short key (for the failures tally). */
 public final class Causes {
 
+    /**
+     * Every key {@link #key} and the success run can produce, with {@code other-error} standing
+     * for the error codes not named here: the fixed set of values a metric label may take.
+     */
+    public static final java.util.List<String> LABELS = java.util.List.of("auth-rejected", "auth-challenge", "forbidden",
+            "allocation-mismatch", "stale-nonce", "wrong-credentials", "transport-unsupported", "quota", "capacity",
+            "other-error", "timeout", "auth-not-offered", "unreachable", "malformed-response", "io-error", "no-data",
+            "internal-error");
+
     private Causes() {
+    }
+
+    /** A failure key as a label value: itself when it is in {@link #LABELS}, else {@code other-error}. */
+    public static String label(String key) {
+        return LABELS.contains(key) ? key : "other-error";
     }
 
     public static String key(Throwable e) {

@@ -116,6 +116,6 @@ public final class SuccessRun {
                 Stats.round(Stats.percentile(rtts, 50)), Stats.round(Stats.percentile(rtts, 90)),
                 Stats.round(Stats.percentile(rtts, 99)), Stats.round(Stats.percentile(firsts, 50)),
                 Stats.round(Stats.percentile(firsts, 90)), Stats.round(Stats.percentile(firsts, 99)),
-                sent == 0 ? Double.NaN : Stats.round(100.0 * lost / sent), Stats.round(Stats.jitter(rtts)), sent, lost, retransmissions, rtts);
+                sent == 0 ? Double.NaN : Stats.round(100.0 * lost / sent), Stats.round(Stats.jitter(rtts)), sent, lost, retransmissions, rtts, firsts);
     }
 }

@@ -25,6 +25,10 @@ public interface TurnMetrics {
     default void permissions(int delta) {
     }
 
+    /** turn_relay_ports_capacity: how many relay ports --min-port..--max-port holds (what the port alert divides by). */
+    default void relayPortCapacity(int ports) {
+    }
+
     /** turn_draining: 1 while the server drains (new clients go elsewhere), else 0. */
     default void draining(boolean on) {
     }
