@@ -191,37 +191,193 @@ class DeploymentFilesIT {
             assertTrue(Files.exists(ROOT.resolve(m.group(1))), "compose mounts a missing file: " + m.group(1));
         }
         assertTrue(compose.contains("network_mode: host"));
+        // The compose probe feeds the KPI row: Prometheus scrapes it where it listens.
+        Matcher probe = Pattern.compile("\"--watch\", \"[^\"]+\", \"--metrics-listen\", \"([^\"]+)\"").matcher(compose);
+        assertTrue(probe.find(), "a probe --watch service in compose");
+        String prometheus = Files.readString(ROOT.resolve("deploy/prometheus/prometheus.yml"));
+        assertTrue(Pattern.compile("job_name: turnctl-probe\\s+static_configs:\\s+- targets: \\[\"" + Pattern.quote(probe.group(1)) + "\"\\]")
+                .matcher(prometheus).find(), "Prometheus scrapes the probe at " + probe.group(1) + ":\n" + prometheus);
     }
 
-    /** Metric names in PromQL: identifiers followed by '{', '[', ')', space or end, that are not functions or keywords. */
+    private static final Pattern SELECTOR = Pattern.compile("\\b((?:turnctl|turn|stun)_[a-z0-9_]+)(\\{([^}]*)\\})?");
+    private static final Pattern GROUPING = Pattern.compile("\\b(?:by|without|on|ignoring)\\s*\\(([^)]*)\\)");
+    private static final Pattern RECORDED = Pattern.compile("\\bturnctl:[a-z0-9_:]+");
+
+    /** Metric names in PromQL (turn_, stun_, turnctl_; a histogram's _bucket/_sum/_count folded into its name). */
     static Set<String> metricNames(String promql) {
         Set<String> names = new TreeSet<>();
-        Matcher m = Pattern.compile("\\b(turn_[a-z0-9_]+|stun_[a-z0-9_]+)").matcher(promql);
+        Matcher m = SELECTOR.matcher(promql);
         while (m.find()) {
             names.add(m.group(1).replaceFirst("_(bucket|sum|count)$", ""));
         }
         return names;
     }
 
+    /** Every label name of the series of {@code metric} (with its _bucket/_sum/_count) in a scrape. */
+    static Set<String> labelsOf(String scrape, String metric) {
+        Set<String> labels = new TreeSet<>();
+        Matcher line = Pattern.compile("(?m)^" + Pattern.quote(metric) + "(?:_bucket|_sum|_count)?\\{([^}]*)\\}").matcher(scrape);
+        while (line.find()) {
+            Matcher l = Pattern.compile("(\\w+)=\"").matcher(line.group(1));
+            while (l.find()) {
+                labels.add(l.group(1));
+            }
+        }
+        return labels;
+    }
+
+    /** The PromQL of the dashboard's panels and of every rule in alerts.yml. */
+    @SuppressWarnings("unchecked")
+    static List<String> expressions() throws Exception {
+        var yaml = new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+        List<String> exprs = new ArrayList<>();
+        Map<String, Object> dashboard = yaml.unmarshal(Files.readString(ROOT.resolve("deploy/grafana/turnctl.json")), Map.class);
+        for (Map<String, Object> panel : (List<Map<String, Object>>) dashboard.get("panels")) {
+            for (Map<String, Object> t : (List<Map<String, Object>>) panel.getOrDefault("targets", List.of())) {
+                exprs.add((String) t.get("expr"));
+            }
+        }
+        for (Map<String, Object> rule : rules()) {
+            exprs.add((String) rule.get("expr"));
+        }
+        return exprs;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> rules() throws Exception {
+        var yaml = new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+        Map<String, Object> alerts = yaml.unmarshal(Files.readString(ROOT.resolve("deploy/prometheus/alerts.yml")), Map.class);
+        List<Map<String, Object>> rules = new ArrayList<>();
+        for (Map<String, Object> group : (List<Map<String, Object>>) alerts.get("groups")) {
+            rules.addAll((List<Map<String, Object>>) group.get("rules"));
+        }
+        return rules;
+    }
+
+    /**
+     * Every metric the dashboard and the alerts query is exported by a live server or a live
+     * `probe --watch`, with every label the query selects or groups by; every recording rule they
+     * read is recorded in alerts.yml.
+     */
     @Test
-    void dashboardAndAlertsUseMetricsTheServerExports() throws Exception {
-        String dashboard = Files.readString(ROOT.resolve("deploy/grafana/turnctl.json"));
-        String alerts = Files.readString(ROOT.resolve("deploy/prometheus/alerts.yml"));
+    void dashboardAndAlertsUseMetricsAndLabelsThatAreExported() throws Exception {
+        String scrape = scrapeOfARunningServer() + scrapeOfALiveProbe();
+        Set<String> recorded = new TreeSet<>();
+        for (Map<String, Object> rule : rules()) {
+            if (rule.get("record") != null) {
+                recorded.add((String) rule.get("record"));
+            }
+        }
+        List<String> exprs = expressions();
         Set<String> used = new TreeSet<>();
-        Matcher expr = Pattern.compile("\"expr\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(dashboard);
-        while (expr.find()) {
-            used.addAll(metricNames(expr.group(1)));
+        for (String expr : exprs) {
+            Set<String> names = metricNames(expr);
+            used.addAll(names);
+            Set<String> exprLabels = new TreeSet<>(Set.of("le"));
+            for (String name : names) {
+                assertTrue(Pattern.compile("(?m)^" + Pattern.quote(name) + "(_bucket|_sum|_count)?[{ ]").matcher(scrape).find(),
+                        name + " is used by the dashboard or alerts but not exported: " + expr);
+                exprLabels.addAll(labelsOf(scrape, name));
+            }
+            Matcher sel = SELECTOR.matcher(expr);
+            while (sel.find()) {
+                if (sel.group(3) == null) {
+                    continue;
+                }
+                Set<String> have = labelsOf(scrape, sel.group(1).replaceFirst("_(bucket|sum|count)$", ""));
+                Matcher l = Pattern.compile("(\\w+)\\s*(=~|!~|!=|=)").matcher(sel.group(3));
+                while (l.find()) {
+                    assertTrue(have.contains(l.group(1)) || l.group(1).equals("le") && sel.group(1).endsWith("_bucket"),
+                            sel.group(1) + " has no label " + l.group(1) + " (it has " + have + "): " + expr);
+                }
+            }
+            Matcher g = GROUPING.matcher(expr);
+            while (g.find()) {
+                for (String label : g.group(1).split(",")) {
+                    if (!label.isBlank()) {
+                        assertTrue(exprLabels.contains(label.strip()), "no series in it has the label " + label.strip() + ": " + expr);
+                    }
+                }
+            }
+            Matcher r = RECORDED.matcher(expr);
+            while (r.find()) {
+                assertTrue(recorded.contains(r.group()), r.group() + " is not recorded in alerts.yml: " + expr);
+            }
         }
-        used.addAll(metricNames(alerts));
-        assertTrue(used.size() >= 8, used.toString());
-        String scrape = scrapeOfARunningServer();
-        for (String name : used) {
-            assertTrue(Pattern.compile("(?m)^" + Pattern.quote(name) + "(_bucket|_sum|_count)?[{ ]").matcher(scrape).find(),
-                    name + " is used by the dashboard or alerts but not exported");
+        assertTrue(used.containsAll(Set.of("turnctl_probe_attempts_total", "turnctl_probe_rtt_seconds", "turnctl_probe_loss_ratio",
+                "turnctl_probe_time_to_first_packet_seconds", "turn_relay_ports_capacity", "turn_allocations_active")), used.toString());
+        // The check can fail: a label no series has.
+        assertTrue(labelsOf(scrape, "turnctl_probe_rtt_seconds").containsAll(Set.of("target", "check")));
+        assertFalse(labelsOf(scrape, "turnctl_probe_rtt_seconds").contains("method"));
+    }
+
+    /** The rules parse, each alert fires (and stays quiet) as alerts.test.yml expects, and the KPI targets are the documented ones. */
+    @Test
+    void alertRulesParseFireAndCarryTheDocumentedTargets() throws Exception {
+        requireTool("promtool");
+        Run check = exec(List.of("promtool", "check", "rules", ROOT.resolve("deploy/prometheus/alerts.yml").toString()));
+        assertEquals(0, check.code(), check.output());
+        Run test = exec(List.of("promtool", "test", "rules", ROOT.resolve("deploy/prometheus/alerts.test.yml").toString()));
+        assertEquals(0, test.code(), test.output());
+        Map<String, String> targets = new java.util.HashMap<>();
+        for (Map<String, Object> rule : rules()) {
+            if (rule.get("record") != null) {
+                targets.put((String) rule.get("record"), ((String) rule.get("expr")).strip());
+            }
         }
-        if (onPath("promtool")) {
-            Run r = exec(List.of("promtool", "check", "rules", ROOT.resolve("deploy/prometheus/alerts.yml").toString()));
-            assertEquals(0, r.code(), r.output());
+        assertEquals(Map.of("turnctl:kpi_success_ratio_target", "vector(0.98)", "turnctl:kpi_rtt_p90_seconds_target", "vector(0.150)",
+                "turnctl:kpi_loss_ratio_target", "vector(0.01)"), targets, "the KPI targets the README documents");
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        for (String documented : List.of("| connection success | at least 98% | `turnctl:kpi_success_ratio_target` | 0.98 |",
+                "| relayed RTT, p90 | under 150 ms | `turnctl:kpi_rtt_p90_seconds_target` | 0.150 |",
+                "| loss | under 1% | `turnctl:kpi_loss_ratio_target` | 0.01 |")) {
+            assertTrue(readme.contains(documented), "README's KPI table: " + documented);
+        }
+        Set<String> alerts = new TreeSet<>();
+        for (Map<String, Object> rule : rules()) {
+            if (rule.get("alert") != null) {
+                alerts.add((String) rule.get("alert"));
+            }
+        }
+        assertTrue(alerts.containsAll(Set.of("TurnKpiSuccessLow", "TurnKpiRttHigh", "TurnKpiLossHigh", "TurnProbeDown",
+                "TurnRelayPortPoolNearlyFull")), alerts.toString());
+        assertFalse(Files.readString(ROOT.resolve("deploy/prometheus/alerts.yml")).contains("16384"), "the port alert divides by the capacity gauge");
+    }
+
+    /** /metrics of `probe --watch` (the jar, as a process) after a round against an in-process server. */
+    static String scrapeOfALiveProbe() throws Exception {
+        TurnServer server = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+                List.of(), Map.of(), 49152, 65535, "kpi.test", Map.of("alice", Integrity.longTermKeyMd5("alice", "kpi.test", "pw")),
+                List.of(), List.of(), List.of(), true, 0, 0, 3600, 600, false, 1, null, TimeSource.SYSTEM));
+        int metricsPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            metricsPort = s.getLocalPort();
+        }
+        Path jar = Path.of(System.getProperty("turnctl.jar", "../cli/target/turnctl.jar"));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+                "probe", "turn:127.0.0.1:" + server.udpAddresses().get(0).getPort(), "--user", "alice", "--password", "pw",
+                "--count", "2", "--checks", "auth,success", "--watch", "1s", "--metrics-listen", "127.0.0.1:" + metricsPort)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
+            return org.turnctl.testsupport.Await.value(java.time.Duration.ofSeconds(40), () -> {
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                } catch (java.io.IOException notYet) {
+                    return "";
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return "";
+                }
+            }, text -> text.contains("turnctl_probe_time_to_first_packet_seconds_count{") && !text.contains(
+                    "turnctl_probe_time_to_first_packet_seconds_count{check=\"success\",target=\"turn:127.0.0.1:"
+                            + server.udpAddresses().get(0).getPort() + "\"} 0"));
+        } finally {
+            p.destroy();
+            p.waitFor(15, TimeUnit.SECONDS);
+            server.close();
         }
     }
 
