@@ -86,6 +86,12 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--userhash", description = "Send USERHASH instead of USERNAME (the server must offer username anonymity).")
     boolean userhash;
 
+    @Option(names = "--family", paramLabel = "ipv4|ipv6|both",
+            description = "The relay address family the probe's Allocates ask for (REQUESTED-ADDRESS-FAMILY). Default: none, "
+                    + "as browsers do, so the server picks. both: the auth, relay and success checks run once per family, "
+                    + "reported side by side.")
+    String family;
+
     @Option(names = "--echoes", defaultValue = "20", paramLabel = "N",
             description = "Echoes measured per success-run attempt once it is connected: RTT, loss and jitter come "
                     + "from these (default ${DEFAULT-VALUE}).")
@@ -172,17 +178,21 @@ final class ProbeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<TargetReport> reports = new ArrayList<>();
         for (IceServerUri u : uris) {
-            AtomicInteger done = new AtomicInteger();
-            reports.add(Prober.probe(u, options, n -> {
-                if (showProgress) {
-                    synchronized (err) {
-                        err.printf("\r%s: success run %d/%d", u, done.incrementAndGet(), options.count());
-                        err.flush();
+            for (ProbeOptions o : perFamily(options)) {
+                AtomicInteger done = new AtomicInteger();
+                String label = TargetReport.label(u.text(), family == null ? "none" : o.familyName());
+                TargetReport r = Prober.probe(u, o, n -> {
+                    if (showProgress) {
+                        synchronized (err) {
+                            err.printf("\r%s: success run %d/%d", label, done.incrementAndGet(), o.count());
+                            err.flush();
+                        }
                     }
+                });
+                reports.add(family == null ? r : r.withFamily(o.familyName()));
+                if (showProgress) {
+                    err.println();
                 }
-            }));
-            if (showProgress) {
-                err.println();
             }
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -220,7 +230,13 @@ final class ProbeCommand implements Callable<Integer> {
             return ExitCode.USAGE.code();
         }
         InetSocketAddress at = metricsListen;
-        ProbeExporter exporter = new ProbeExporter(uris.stream().map(IceServerUri::text).toList());
+        List<String> labels = new ArrayList<>();
+        for (IceServerUri u : uris) {
+            for (ProbeOptions o : perFamily(options)) {
+                labels.add(TargetReport.label(u.text(), family == null ? "none" : o.familyName()));
+            }
+        }
+        ProbeExporter exporter = new ProbeExporter(labels);
         org.turnctl.server.metrics.MetricsServer http;
         try {
             http = org.turnctl.server.metrics.MetricsServer.start(at, exporter.registry(), () -> true);
@@ -235,11 +251,14 @@ final class ProbeCommand implements Callable<Integer> {
         try {
             do {
                 for (IceServerUri u : uris) {
-                    TargetReport r = Prober.probe(u, options, n -> { });
-                    exporter.record(r);
-                    err.println(java.time.Instant.now() + " " + u + ": " + r.verdict()
-                            + (r.success() == null ? "" : " success " + r.success().succeeded() + "/" + r.success().attempts()));
-                    err.flush();
+                    for (ProbeOptions o : perFamily(options)) {
+                        TargetReport r = Prober.probe(u, o, n -> { });
+                        r = family == null ? r : r.withFamily(o.familyName());
+                        exporter.record(r);
+                        err.println(java.time.Instant.now() + " " + r.label() + ": " + r.verdict()
+                                + (r.success() == null ? "" : " success " + r.success().succeeded() + "/" + r.success().attempts()));
+                        err.flush();
+                    }
                 }
             } while (!stop.await(intervalMs, java.util.concurrent.TimeUnit.MILLISECONDS));
         } finally {
@@ -302,9 +321,39 @@ final class ProbeCommand implements Callable<Integer> {
         if (caFile != null && !Files.isReadable(caFile)) {
             throw new UsageException("--ca-file " + caFile + ": cannot read");
         }
+        if (family != null && !Set.of("ipv4", "ipv6", "both").contains(family)) {
+            throw new UsageException("--family " + family + ": expected ipv4, ipv6 or both");
+        }
         return new ProbeOptions(username, pass, expiry, ttl, realm, count, concurrency, interval.toMillis(),
                 timeout.toMillis(), Set.copyOf(wanted), minSuccess, maxRtt, maxLoss, ice,
                 new TlsOptions(caFile, insecure, minCertDays), echoes, auth());
+    }
+
+    /**
+     * The probe runs per target: one with --family ipv4 or ipv6 (or none asked), two with both;
+     * the second family runs only the checks that depend on the family.
+     */
+    List<ProbeOptions> perFamily(ProbeOptions o) {
+        int v4 = org.turnctl.stun.attr.AddressFamily.IPV4;
+        int v6 = org.turnctl.stun.attr.AddressFamily.IPV6;
+        if (family == null) {
+            return List.of(o);
+        }
+        return switch (family) {
+            case "ipv4" -> List.of(o.withFamily(v4));
+            case "ipv6" -> List.of(o.withFamily(v6));
+            default -> {
+                Set<String> perFamilyChecks = new LinkedHashSet<>();
+                for (String c : List.of("auth", "relay", "success")) {
+                    if (o.wants(c)) {
+                        perFamilyChecks.add(c);
+                    }
+                }
+                // (An empty set would mean every check: with none of the three asked for, one run does.)
+                yield perFamilyChecks.isEmpty() ? List.of(o.withFamily(v4))
+                        : List.of(o.withFamily(v4), o.withFamily(v6).withChecks(perFamilyChecks));
+            }
+        };
     }
 
     /** isatty(2) without native code: on Linux, fd 2 links to a /dev/pts or /dev/tty device. */

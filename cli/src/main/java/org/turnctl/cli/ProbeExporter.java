@@ -19,7 +19,8 @@ import org.turnctl.probe.run.SuccessReport;
 
 /**
  * {@code probe --watch}: the probe as a blackbox exporter for TURN, the source of the service's
- * KPIs (connection success, RTT, loss). Every series has the label {@code target} (the URI), and
+ * KPIs (connection success, RTT, loss). Every series has the label {@code target} (the URI, with
+ * " (ipv4)" or " (ipv6)" after it when --family asked for one), and
  * {@code check} when a check measured it:
  * <ul>
  *   <li>{@code turnctl_probe_up}: 0 when the target did not answer at all;</li>
@@ -111,7 +112,7 @@ final class ProbeExporter {
     }
 
     void record(TargetReport r) {
-        Series s = byTarget.get(r.uri());
+        Series s = byTarget.get(r.label());
         if (s == null) {
             return;
         }

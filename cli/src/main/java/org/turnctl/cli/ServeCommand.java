@@ -198,6 +198,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--strict-channel-numbers", description = "Accept only RFC 8656 channels 0x4000-0x4FFF.")
     boolean strictChannelNumbers;
 
+    @Option(names = "--strict-address-family",
+            description = "An Allocate without REQUESTED-ADDRESS-FAMILY means IPv4, as RFC 8656 section 7.2 says, even on a "
+                    + "server with only an IPv6 relay address (440). Without it such a server relays IPv6, which browsers "
+                    + "(they never ask for a family) need. Wanted only to test a client's own family handling.")
+    boolean strictAddressFamily;
+
     @Option(names = "--warmup", defaultValue = "20000", paramLabel = "N",
             description = "Before opening the listeners, relay about N round trips through a throwaway loopback server, "
                     + "so the JIT has compiled the packet path before the first user: a cold JVM spends two to three times "
@@ -348,7 +354,7 @@ final class ServeCommand implements Callable<Integer> {
         Map<InetAddress, InetAddress> external = new HashMap<>();
         for (Converters.ExternalIp e : externalIps) {
             if (external.put(e.relayIp(), e.publicIp()) != null) {
-                throw new ConfigException("--external-ip: more than one for " + e.relayIp().getHostAddress());
+                throw new ConfigException("--external-ip: more than one for " + io.netty.util.NetUtil.toAddressString(e.relayIp()));
             }
         }
         Map<String, byte[]> keys = new HashMap<>();
@@ -390,7 +396,7 @@ final class ServeCommand implements Callable<Integer> {
         return new ServerConfig(listenAddresses, relayIps, external, minPort, maxPort, realm, keys, secrets,
                 allowPeers, denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetime, nonceLifetime,
                 strictChannelNumbers, threads, altListen, TimeSource.SYSTEM, tls(), unauthRate(), maxTcpPerIp, maxTcp,
-                authFailureRate, sha256Keys, userhash, limits(), shedding());
+                authFailureRate, sha256Keys, userhash, limits(), shedding(), strictAddressFamily);
     }
 
     private org.turnctl.server.config.Shedding shedding() throws ConfigException {

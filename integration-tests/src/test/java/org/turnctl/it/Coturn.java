@@ -50,13 +50,19 @@ final class Coturn implements AutoCloseable {
      * {@code args}, logging to {@code dir}, and waits (10 s at most) until {@code tcpPort} accepts.
      */
     static Coturn start(Path dir, int tcpPort, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("turnserver", "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1",
+        return startOn(InetAddress.getLoopbackAddress(), dir, tcpPort, args);
+    }
+
+    /** The same on another loopback address ({@code ::1}: an IPv6-only coturn, listening and relaying there only). */
+    static Coturn startOn(InetAddress ip, Path dir, int tcpPort, String... args) throws Exception {
+        String literal = io.netty.util.NetUtil.toAddressString(ip);
+        List<String> cmd = new ArrayList<>(List.of("turnserver", "-n", "--listening-ip=" + literal, "--relay-ip=" + literal,
                 "--no-cli", "--log-file=stdout", "--pidfile=" + dir.resolve("turnserver.pid")));
         cmd.addAll(List.of(args));
         Path log = dir.resolve("coturn.log");
         Coturn c = new Coturn(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start(), log);
         boolean listening = Await.until(Duration.ofSeconds(10), () -> {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), tcpPort)) {
+            try (Socket s = new Socket(ip, tcpPort)) {
                 return true;
             } catch (IOException notYet) {
                 return false;

@@ -28,10 +28,29 @@ final class StartLine {
                 .addKeyValue("tcp", tcpText).addKeyValue("tls", tlsText.strip()).addKeyValue("realm", config.realm())
                 .log("turnctl serve: listening udp {} tcp {}{} ({} x{}), relay {} ports {}-{}{}, realm {}, auth {}, "
                         + "peer policy: {}",
-                udpText, tcpText, tlsText, transports.name(), threads, relay, config.minPort(), config.maxPort(),
-                (config.externalIps().isEmpty() ? "" : " external " + config.externalIps())
+                udpText, tcpText, tlsText, transports.name(), threads, relayText(relay, config), config.minPort(), config.maxPort(),
+                (config.externalIps().isEmpty() ? "" : " external " + externals(config))
                         + (config.altListen() == null ? "" : ", RFC 5780 alternate " + Addresses.format(config.altListen())),
                 config.realm(), authSummary(config), settings.policy().summary());
+    }
+
+    /** The relay addresses; an IPv6-only server says what clients without a family get. */
+    private static String relayText(RelayAddresses relay, ServerConfig config) {
+        if (relay.ip(false) != null) {
+            return relay.toString();
+        }
+        return io.netty.util.NetUtil.toAddressString(relay.ip(true)) + " (IPv6 only: "
+                + (config.strictAddressFamily() ? "allocations without a family get 440, --strict-address-family)"
+                        : "allocations without a family get IPv6)");
+    }
+
+    /** PUBLIC for PRIVATE pairs, compressed: {@code 2001:db8::5 for fd00::5}; a family's own wildcard key reads "any". */
+    private static String externals(ServerConfig config) {
+        List<String> parts = new ArrayList<>();
+        config.externalIps().forEach((relay, pub) -> parts.add(io.netty.util.NetUtil.toAddressString(pub) + " for "
+                + (relay.isAnyLocalAddress() ? "the " + (relay.getAddress().length == 4 ? "IPv4" : "IPv6") + " relay"
+                        : io.netty.util.NetUtil.toAddressString(relay))));
+        return String.join(", ", parts);
     }
 
     private static String authSummary(ServerConfig config) {

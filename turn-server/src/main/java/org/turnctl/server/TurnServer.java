@@ -102,6 +102,14 @@ public final class TurnServer implements AutoCloseable {
 
     static TurnServer start(ServerConfig config, Transports transports, TurnMetrics metrics) throws StartException {
         RelayAddresses relay = relayAddresses(config);
+        if (relay.ip(false) == null) {
+            if (config.strictAddressFamily()) {
+                LOG.warn("no IPv4 relay address and --strict-address-family: allocations without REQUESTED-ADDRESS-FAMILY "
+                        + "(every browser's) get 440");
+            } else {
+                LOG.info("no IPv4 relay address: allocations without REQUESTED-ADDRESS-FAMILY get IPv6, as browsers need");
+            }
+        }
         CertificateStore certificate = CertificateTask.load(config.tls());
         AtomicReference<Settings> settings = new AtomicReference<>(Settings.of(config));
         AllocationManager allocations = new AllocationManager(new PortPool(config.minPort(), config.maxPort()),

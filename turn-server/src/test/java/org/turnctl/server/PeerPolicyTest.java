@@ -109,4 +109,13 @@ class PeerPolicyTest {
             assertThrows(IllegalArgumentException.class, () -> Cidr.parse(bad), bad);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void prefixesPrintInTheShortForm() {
+        // RFC 5952: the start line and config check print what operators write.
+        org.junit.jupiter.api.Assertions.assertEquals("fd00::/8", org.turnctl.server.policy.Cidr.parse("fd00::/8").toString());
+        org.junit.jupiter.api.Assertions.assertEquals("2001:db8::/32", org.turnctl.server.policy.Cidr.parse("2001:0db8:0:0::/32").toString());
+        org.junit.jupiter.api.Assertions.assertEquals("::ffff:0:0/96", org.turnctl.server.policy.Cidr.parse("::ffff:0:0/96").toString(), "as the IANA registry writes it, not 0.0.0.0/96");
+        org.junit.jupiter.api.Assertions.assertEquals("10.0.0.0/8", org.turnctl.server.policy.Cidr.parse("10.0.0.0/8").toString());
+    }
 }

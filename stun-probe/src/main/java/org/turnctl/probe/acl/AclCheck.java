@@ -47,7 +47,8 @@ public final class AclCheck {
         TurnClient v4 = null;
         TurnClient v6 = null;
         try {
-            v4 = target.turnClient();
+            // The IPv4 relay: asked for by name, whatever --family says (an IPv6-only relay answers 440).
+            v4 = target.turnClient().requestingFamily(AddressFamily.IPV4);
             try {
                 v4.allocate();
             } catch (TurnErrorException | IOException | StunDecodeException e) {

@@ -53,6 +53,8 @@ public final class AuthCheck {
                     + client.passwordAlgorithm() + (o.auth().userhash() ? " and USERHASH" : "") + ", relay "
                     + BindingCheck.format(client.relayed()), d);
         } catch (Exception e) {
+            d.put("causeKey", Causes.key(e)); // for scripts: no-relay-for-family, auth-rejected, timeout, ...
+            d.put("family", o.familyName());
             return result(t0, CheckResult.Status.FAIL, Causes.words(e, o), d);
         } finally {
             if (client != null) {

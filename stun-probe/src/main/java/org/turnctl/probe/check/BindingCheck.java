@@ -82,8 +82,8 @@ public final class BindingCheck {
         return c.transact(StunMessage.builder(Method.BINDING, MessageClass.REQUEST).build(), Protection.FINGERPRINT);
     }
 
+    /** host:port for every report and log line of the probe: IPv6 in brackets and RFC 5952's short form ({@code [::1]:3478}). */
     public static String format(java.net.InetSocketAddress a) {
-        String h = a.getAddress().getHostAddress();
-        return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
+        return io.netty.util.NetUtil.toSocketAddressString(a);
     }
 }

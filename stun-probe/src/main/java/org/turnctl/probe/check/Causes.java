@@ -17,7 +17,7 @@ public final class Causes {
      * for the error codes not named here: the fixed set of values a metric label may take.
      */
     public static final java.util.List<String> LABELS = java.util.List.of("auth-rejected", "auth-challenge", "forbidden",
-            "allocation-mismatch", "stale-nonce", "wrong-credentials", "transport-unsupported", "quota", "capacity",
+            "allocation-mismatch", "no-relay-for-family", "stale-nonce", "wrong-credentials", "transport-unsupported", "quota", "capacity",
             "other-error", "timeout", "auth-not-offered", "unreachable", "malformed-response", "io-error", "no-data",
             "internal-error");
 
@@ -35,6 +35,7 @@ public final class Causes {
                 case 401 -> t.afterAuthentication() ? "auth-rejected" : "auth-challenge";
                 case 403 -> "forbidden";
                 case 437 -> "allocation-mismatch";
+                case 440 -> "no-relay-for-family";
                 case 438 -> "stale-nonce";
                 case 441 -> "wrong-credentials";
                 case 442 -> "transport-unsupported";
@@ -67,6 +68,7 @@ public final class Causes {
                 case 401 -> t.afterAuthentication() ? credentialsRejected(o) : "server demands authentication (401) but sent no usable challenge";
                 case 403 -> "forbidden (403): the server refuses this peer or request";
                 case 437 -> "allocation mismatch (437)";
+                case 440 -> noRelayForFamily(o);
                 case 438 -> "nonce still stale after a retry (438)";
                 case 441 -> "wrong credentials for this allocation (441)";
                 case 442 -> "transport not supported by the server (442)";
@@ -88,6 +90,18 @@ public final class Causes {
             return "malformed response: " + d.getMessage();
         }
         return e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
+    }
+
+    /** 440 in words: which family the relay lacks, and who that leaves out. */
+    static String noRelayForFamily(ProbeOptions o) {
+        int family = o == null ? 0 : o.family();
+        if (family == org.turnctl.stun.attr.AddressFamily.IPV6) {
+            return "the relay has no IPv6 relay address (440): clients that ask for IPv6 cannot allocate";
+        }
+        if (family == org.turnctl.stun.attr.AddressFamily.IPV4) {
+            return "the relay has no IPv4 relay address (440): clients that ask for IPv4 cannot allocate";
+        }
+        return "the relay has no IPv4 relay address; clients that do not ask for a family (all browsers) cannot allocate (440)";
     }
 
     static String credentialsRejected(ProbeOptions o) {

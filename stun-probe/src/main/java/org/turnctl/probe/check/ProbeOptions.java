@@ -16,10 +16,12 @@ import org.turnctl.probe.client.AuthMode;
  * @param tls          how turns:/stuns: certificates are judged
  * @param echoes       --echoes: measured echoes per success-run attempt, after its connection is up
  * @param auth         --password-algorithm and --userhash
+ * @param family       --family: the REQUESTED-ADDRESS-FAMILY of every Allocate (AddressFamily.IPV4 or IPV6),
+ *                     or 0 for none, as browsers send
  */
 public record ProbeOptions(String username, String password, long secretExpiry, long secretTtl, String expectedRealm,
         int count, int concurrency, long intervalMs, long timeoutMs, Set<String> checks, double minSuccessPct,
-        double maxRttMs, double maxLossPct, boolean ice, TlsOptions tls, int echoes, AuthMode auth) {
+        double maxRttMs, double maxLossPct, boolean ice, TlsOptions tls, int echoes, AuthMode auth, int family) {
 
     public static final Set<String> ALL = Set.of("tls", "binding", "nat", "auth", "acl", "relay", "success", "ice");
     /** Run only when named in --checks: ice needs --ice, acl probes a security boundary. */
@@ -37,6 +39,34 @@ public record ProbeOptions(String username, String password, long secretExpiry, 
         if (auth == null) {
             auth = AuthMode.AUTO;
         }
+        if (family != 0 && family != org.turnctl.stun.attr.AddressFamily.IPV4 && family != org.turnctl.stun.attr.AddressFamily.IPV6) {
+            throw new IllegalArgumentException("family is 0, IPv4 or IPv6: " + family);
+        }
+    }
+
+    /** Without --family: no REQUESTED-ADDRESS-FAMILY, as a browser. */
+    public ProbeOptions(String username, String password, long secretExpiry, long secretTtl, String expectedRealm,
+            int count, int concurrency, long intervalMs, long timeoutMs, Set<String> checks, double minSuccessPct,
+            double maxRttMs, double maxLossPct, boolean ice, TlsOptions tls, int echoes, AuthMode auth) {
+        this(username, password, secretExpiry, secretTtl, expectedRealm, count, concurrency, intervalMs, timeoutMs, checks,
+                minSuccessPct, maxRttMs, maxLossPct, ice, tls, echoes, auth, 0);
+    }
+
+    /** The same options asking for another address family (0: none). */
+    public ProbeOptions withFamily(int family) {
+        return new ProbeOptions(username, password, secretExpiry, secretTtl, expectedRealm, count, concurrency, intervalMs,
+                timeoutMs, checks, minSuccessPct, maxRttMs, maxLossPct, ice, tls, echoes, auth, family);
+    }
+
+    /** The same options running only these checks (empty: all that apply). */
+    public ProbeOptions withChecks(Set<String> only) {
+        return new ProbeOptions(username, password, secretExpiry, secretTtl, expectedRealm, count, concurrency, intervalMs,
+                timeoutMs, Set.copyOf(only), minSuccessPct, maxRttMs, maxLossPct, ice, tls, echoes, auth, family);
+    }
+
+    /** "ipv4", "ipv6", or "none" (no REQUESTED-ADDRESS-FAMILY): the report's name for {@link #family}. */
+    public String familyName() {
+        return family == org.turnctl.stun.attr.AddressFamily.IPV4 ? "ipv4" : family == org.turnctl.stun.attr.AddressFamily.IPV6 ? "ipv6" : "none";
     }
 
     /** Authenticating as the server prefers. */

@@ -57,6 +57,15 @@ public final class RelayCheck {
             // the permission for our own reflexive address must be granted.
             java.net.InetSocketAddress srflx = pair.b().mapped();
             String expected = null;
+            java.net.InetSocketAddress relayA = pair.a().relayed();
+            if (srflx != null && relayA != null
+                    && (srflx.getAddress() instanceof java.net.Inet6Address) != (relayA.getAddress() instanceof java.net.Inet6Address)) {
+                // RFC 8656 section 9.1: a relay of one family cannot reach a peer of the other (443).
+                // Nothing to ask: the probe reached this relay over the other family.
+                d.put("reflexivePeerPermission", "not asked: the relay is " + (relayA.getAddress() instanceof java.net.Inet6Address
+                        ? "IPv6" : "IPv4") + ", this probe's reflexive address is not");
+                srflx = null;
+            }
             if (srflx != null) {
                 try {
                     pair.a().createPermission(srflx);

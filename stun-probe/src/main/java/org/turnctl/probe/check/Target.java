@@ -38,7 +38,7 @@ public record Target(IceServerUri uri, InetSocketAddress address, ProbeOptions o
     }
 
     public TurnClient turnClient() throws IOException {
-        return new TurnClient(open(), options.username(), options.password(), options.auth());
+        return new TurnClient(open(), options.username(), options.password(), options.auth()).requestingFamily(options.family());
     }
 
     public TlsOptions tlsOptions() {

@@ -20,6 +20,7 @@ import org.turnctl.stun.attr.Nonce;
 import org.turnctl.stun.attr.PasswordAlgorithm;
 import org.turnctl.stun.attr.PasswordAlgorithms;
 import org.turnctl.stun.attr.Realm;
+import org.turnctl.stun.attr.RequestedAddressFamily;
 import org.turnctl.stun.attr.RequestedTransport;
 import org.turnctl.stun.attr.Userhash;
 import org.turnctl.stun.attr.Username;
@@ -50,6 +51,8 @@ public final class TurnClient implements Closeable {
     private InetSocketAddress relayed;
     private InetSocketAddress mapped;
     private long lifetime;
+    /** REQUESTED-ADDRESS-FAMILY for every Allocate, or 0 to send none (as browsers do). */
+    private int family;
 
     public TurnClient(StunClient stun, String username, String password) {
         this(stun, username, password, AuthMode.AUTO);
@@ -60,6 +63,15 @@ public final class TurnClient implements Closeable {
         this.username = username;
         this.password = password;
         this.mode = mode;
+    }
+
+    /**
+     * Asks for this address family (AddressFamily.IPV4 or IPV6) in every Allocate; 0 sends no
+     * REQUESTED-ADDRESS-FAMILY, as browsers do, and the server picks.
+     */
+    public TurnClient requestingFamily(int addressFamily) {
+        this.family = addressFamily;
+        return this;
     }
 
     /** The password algorithm in use: "SHA-256" or "MD5". */
@@ -96,8 +108,11 @@ public final class TurnClient implements Closeable {
      * NONCE). Realm and nonce are remembered for the requests that follow.
      */
     public StunMessage challenge() throws IOException, StunDecodeException {
-        StunMessage r = stun.transact(StunMessage.builder(Method.ALLOCATE, MessageClass.REQUEST)
-                .add(new RequestedTransport(RequestedTransport.UDP)).build(), Protection.NONE);
+        StunMessage.Builder b = StunMessage.builder(Method.ALLOCATE, MessageClass.REQUEST).add(new RequestedTransport(RequestedTransport.UDP));
+        if (family != 0) {
+            b.add(new RequestedAddressFamily(family)); // a server without authentication allocates on this one
+        }
+        StunMessage r = stun.transact(b.build(), Protection.NONE);
         readChallenge(r);
         return r;
     }
@@ -148,6 +163,9 @@ public final class TurnClient implements Closeable {
         }
         List<StunAttribute> attrs = new ArrayList<>();
         attrs.add(new RequestedTransport(RequestedTransport.UDP));
+        if (family != 0 && java.util.Arrays.stream(extra).noneMatch(a -> a instanceof RequestedAddressFamily)) {
+            attrs.add(new RequestedAddressFamily(family));
+        }
         attrs.addAll(List.of(extra));
         readAllocation(request(Method.ALLOCATE, attrs));
     }

@@ -27,7 +27,7 @@ public final class JUnitXmlReport {
                 long ms = r.checks().stream().mapToLong(CheckResult::durationMs).sum();
                 w.writeCharacters("\n  ");
                 w.writeStartElement("testsuite");
-                w.writeAttribute("name", r.uri());
+                w.writeAttribute("name", r.label());
                 w.writeAttribute("tests", String.valueOf(r.checks().size()));
                 w.writeAttribute("failures", String.valueOf(failures));
                 w.writeAttribute("errors", "0");
@@ -36,7 +36,7 @@ public final class JUnitXmlReport {
                 for (CheckResult c : r.checks()) {
                     w.writeCharacters("\n    ");
                     w.writeStartElement("testcase");
-                    w.writeAttribute("classname", r.uri());
+                    w.writeAttribute("classname", r.label());
                     w.writeAttribute("name", c.name());
                     w.writeAttribute("time", seconds(c.durationMs()));
                     if (c.status() == CheckResult.Status.FAIL) {

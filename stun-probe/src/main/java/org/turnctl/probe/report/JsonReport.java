@@ -32,6 +32,7 @@ public final class JsonReport {
             for (TargetReport r : reports) {
                 g.writeStartObject();
                 g.writeStringField("uri", r.uri());
+                g.writeStringField("family", r.family());
                 g.writeStringField("verdict", r.verdict());
                 g.writeArrayFieldStart("checks");
                 for (CheckResult c : r.checks()) {

@@ -10,10 +10,37 @@ import org.turnctl.probe.run.SuccessReport;
 /**
  * Everything known about one target; {@code tls} only for turns:/stuns:. {@code verdict} is pass, fail or unreachable; {@code
  * thresholdFailures} lists missed --min-success / --max-rtt / --max-loss thresholds in words; {@code acl} only
- * when the acl check ran and could ask.
+ * when the acl check ran and could ask. {@code family} is the REQUESTED-ADDRESS-FAMILY the probe sent
+ * (--family): "none" (as browsers), "ipv4" or "ipv6".
  */
 public record TargetReport(String uri, String verdict, List<CheckResult> checks, NatReport nat, SuccessReport success,
-        List<String> thresholdFailures, TlsReport tls, AclReport acl) {
+        List<String> thresholdFailures, TlsReport tls, AclReport acl, String family) {
+
+    public TargetReport {
+        if (family == null) {
+            family = "none";
+        }
+    }
+
+    /** Asking for no family. */
+    public TargetReport(String uri, String verdict, List<CheckResult> checks, NatReport nat, SuccessReport success,
+            List<String> thresholdFailures, TlsReport tls, AclReport acl) {
+        this(uri, verdict, checks, nat, success, thresholdFailures, tls, acl, "none");
+    }
+
+    /** The same report, of a probe that asked for {@code family}. */
+    public TargetReport withFamily(String family) {
+        return new TargetReport(uri, verdict, checks, nat, success, thresholdFailures, tls, acl, family);
+    }
+
+    /** How people and metrics name the target: its URI, and the family when one was asked for. */
+    public String label() {
+        return label(uri, family);
+    }
+
+    public static String label(String uri, String family) {
+        return family == null || family.equals("none") ? uri : uri + " (" + family + ")";
+    }
 
     /** Without an acl check. */
     public TargetReport(String uri, String verdict, List<CheckResult> checks, NatReport nat, SuccessReport success,

@@ -23,7 +23,7 @@ public final class TextReport {
             rows.add(new String[] {"target", "verdict", "success", "rtt p50", "rtt p90", "loss", "nat"});
             for (TargetReport r : reports) {
                 var s = r.success();
-                rows.add(new String[] {r.uri(), r.verdict(),
+                rows.add(new String[] {r.label(), r.verdict(),
                     s == null ? "-" : s.succeeded() + "/" + s.attempts(),
                     s == null || Double.isNaN(s.rttP50()) ? "-" : s.rttP50() + " ms",
                     s == null || Double.isNaN(s.rttP90()) ? "-" : s.rttP90() + " ms",
@@ -35,7 +35,7 @@ public final class TextReport {
         }
         for (TargetReport r : reports) {
             out.println();
-            out.printf("== %s: %s%n", r.uri(), r.verdict().toUpperCase(Locale.ROOT));
+            out.printf("== %s: %s%n", r.label(), r.verdict().toUpperCase(Locale.ROOT));
             for (String t : r.thresholdFailures()) {
                 out.printf("   threshold missed: %s%n", t);
             }

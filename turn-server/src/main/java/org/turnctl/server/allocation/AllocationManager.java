@@ -164,7 +164,7 @@ public final class AllocationManager {
                 .addKeyValue("client", Addresses.format(a.fiveTuple().client()))
                 .addKeyValue("relay", relays(a)).addKeyValue("lifetime", lifetime)
                 .log("allocation created user={} client={} {} relay={} lifetime={}s", a.username(),
-                        a.fiveTuple().transport().lower(), a.fiveTuple().client(), relays(a), lifetime);
+                        a.fiveTuple().transport().lower(), Addresses.format(a.fiveTuple().client()), relays(a), lifetime);
     }
 
     private static void logDeleted(Allocation a, String reason) {
@@ -175,7 +175,7 @@ public final class AllocationManager {
                 .addKeyValue("packetsToPeer", a.packetsToPeer()).addKeyValue("bytesToPeer", a.bytesToPeer())
                 .addKeyValue("packetsToClient", a.packetsToClient()).addKeyValue("bytesToClient", a.bytesToClient())
                 .log("allocation deleted user={} client={} {} relay={} reason={} to-peer={}p/{}B to-client={}p/{}B",
-                        a.username(), a.fiveTuple().transport().lower(), a.fiveTuple().client(), relays(a),
+                        a.username(), a.fiveTuple().transport().lower(), Addresses.format(a.fiveTuple().client()), relays(a),
                         reason, a.packetsToPeer(), a.bytesToPeer(), a.packetsToClient(), a.bytesToClient());
     }
 }

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 public record FiveTuple(InetSocketAddress client, InetSocketAddress server, Transport transport) {
     @Override
     public String toString() {
-        return transport.lower() + " " + client + " -> " + server;
+        return transport.lower() + " " + org.turnctl.server.net.Addresses.format(client) + " -> "
+                + org.turnctl.server.net.Addresses.format(server);
     }
 }

@@ -125,7 +125,7 @@ public final class LoopAllocations {
                     AllocationManager.LOG.atInfo().addKeyValue("event", "permissions_revoked").addKeyValue("user", a.username())
                             .addKeyValue("relay", Addresses.format(a.advertisedAddress())).addKeyValue("count", n)
                             .log("reload: revoked {} permission(s) of {} on {}: peers now denied", n, a.username(),
-                                    a.advertisedAddress());
+                                    Addresses.format(a.advertisedAddress()));
                 }
                 revoked += n;
             }

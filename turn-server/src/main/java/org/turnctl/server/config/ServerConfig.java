@@ -58,7 +58,8 @@ public record ServerConfig(
         Map<String, byte[]> userKeysSha256,
         boolean userhash,
         RelayLimits limits,
-        Shedding shedding) {
+        Shedding shedding,
+        boolean strictAddressFamily) {
 
     /** Failed authentications a second per source IP and per user name (bursts of twice that). */
     public static final int DEFAULT_AUTH_FAILURE_RATE = 5;
@@ -159,7 +160,7 @@ public record ServerConfig(
         this(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers, denyPeers,
                 allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds, strictChannelNumbers,
                 threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate, Map.of(), false, RelayLimits.NONE,
-                Shedding.NONE);
+                Shedding.NONE, false);
     }
 
     /** With the default --unauth-rate. */
@@ -190,7 +191,7 @@ public record ServerConfig(
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
                 strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate,
-                userKeysSha256, userhash, limits, shedding);
+                userKeysSha256, userhash, limits, shedding, strictAddressFamily);
     }
 
     /** The same configuration with other TCP connection caps. */
@@ -198,7 +199,7 @@ public record ServerConfig(
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
                 strictChannelNumbers, threads, altListen, time, tls, unauthRate, perIp, inTotal, authFailureRate,
-                userKeysSha256, userhash, limits, shedding);
+                userKeysSha256, userhash, limits, shedding, strictAddressFamily);
     }
 
     /** The same configuration with SHA-256 user keys and --userhash. */
@@ -206,7 +207,7 @@ public record ServerConfig(
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
                 strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate,
-                sha256Keys, userhash, limits, shedding);
+                sha256Keys, userhash, limits, shedding, strictAddressFamily);
     }
 
     /** The same configuration with other alternates and --max-allocations. */
@@ -214,7 +215,7 @@ public record ServerConfig(
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
                 strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate,
-                userKeysSha256, userhash, limits, shedding);
+                userKeysSha256, userhash, limits, shedding, strictAddressFamily);
     }
 
     /** The same configuration with other relay limits. */
@@ -222,7 +223,18 @@ public record ServerConfig(
         return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
                 denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
                 strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate,
-                userKeysSha256, userhash, limits, shedding);
+                userKeysSha256, userhash, limits, shedding, strictAddressFamily);
+    }
+
+    /**
+     * The same configuration with {@code --strict-address-family}: an Allocate without
+     * REQUESTED-ADDRESS-FAMILY means IPv4 even on a server with only an IPv6 relay address (440).
+     */
+    public ServerConfig withStrictAddressFamily(boolean strict) {
+        return new ServerConfig(listen, relayIps, externalIps, minPort, maxPort, realm, userKeys, authSecrets, allowPeers,
+                denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetimeSeconds, nonceLifetimeSeconds,
+                strictChannelNumbers, threads, altListen, time, tls, unauthRate, maxTcpPerIp, maxTcp, authFailureRate,
+                userKeysSha256, userhash, limits, shedding, strict);
     }
 
     public int effectiveThreads() {

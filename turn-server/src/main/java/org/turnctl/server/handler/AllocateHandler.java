@@ -128,6 +128,13 @@ final class AllocateHandler {
                 throw new TurnException(ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, "unknown address family");
             }
             ipv6 = family.family() == AddressFamily.IPV6;
+        } else if (token == null && additionalFamily == null && allocations.relayAddresses().ip(false) == null
+                && !ctx.settings().config().strictAddressFamily()) {
+            // Browsers never send REQUESTED-ADDRESS-FAMILY. On a server with only an IPv6 relay
+            // address the RFC's IPv4 default would refuse every one of them (440); the family the
+            // server has serves them (as pion/turn does since its issue #566). --strict-address-family
+            // keeps the RFC's answer.
+            ipv6 = true;
         }
         InetAddress relayIp = token != null ? relayIpForReservedPort() : allocations.relayAddresses().ip(ipv6);
         // 8. "If the server does not support the address family requested by the client in

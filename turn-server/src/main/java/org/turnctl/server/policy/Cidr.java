@@ -92,11 +92,8 @@ public record Cidr(byte[] network, int prefixLength) {
 
     @Override
     public String toString() {
-        try {
-            String a = InetAddress.getByAddress(network).getHostAddress();
-            return a + "/" + prefixLength;
-        } catch (UnknownHostException e) {
-            return "?/" + prefixLength;
-        }
+        // RFC 5952's short form: fc00::/7, not fc00:0:0:0:0:0:0:0/7. From the bytes: the JDK would
+        // turn a 16-byte ::ffff:0:0 into the IPv4 0.0.0.0 and lose the prefix's meaning.
+        return io.netty.util.NetUtil.bytesToIpAddress(network) + "/" + prefixLength;
     }
 }
