@@ -405,4 +405,27 @@ class DeploymentFilesIT {
             }
         }
     }
+
+    /** Every relative link and picture of the README and docs/ points at a file of the repository. */
+    @Test
+    void documentationLinksResolve() throws Exception {
+        List<Path> docs = new ArrayList<>(List.of(ROOT.resolve("README.md")));
+        try (var list = Files.list(ROOT.resolve("docs"))) {
+            list.filter(f -> f.toString().endsWith(".md")).forEach(docs::add);
+        }
+        int links = 0;
+        for (Path doc : docs) {
+            Matcher m = Pattern.compile("\\]\\(([^)#\\s]+)(#[^)]*)?\\)").matcher(Files.readString(doc));
+            while (m.find()) {
+                String target = m.group(1);
+                if (target.contains("://") || target.startsWith("mailto:")) {
+                    continue;
+                }
+                links++;
+                assertTrue(Files.exists(doc.getParent().resolve(target).normalize()), doc.getFileName() + " links to a missing " + target);
+            }
+        }
+        assertTrue(links >= 3, "links checked: " + links);
+        assertTrue(Files.size(ROOT.resolve("docs/kpi-dashboard.png")) > 10_000, "the KPI picture");
+    }
 }
