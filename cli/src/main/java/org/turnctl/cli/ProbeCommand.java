@@ -86,6 +86,11 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--userhash", description = "Send USERHASH instead of USERNAME (the server must offer username anonymity).")
     boolean userhash;
 
+    @Option(names = "--strict-network",
+            description = "Fail a target on what the probe finds about its own network too (blocked UDP, a symmetric NAT, "
+                    + "no hairpinning), not only on the relay's faults: for a pipeline that asserts its own network.")
+    boolean strictNetwork;
+
     @Option(names = "--family", paramLabel = "ipv4|ipv6|both",
             description = "The relay address family the probe's Allocates ask for (REQUESTED-ADDRESS-FAMILY). Default: none, "
                     + "as browsers do, so the server picks. both: the auth, relay and success checks run once per family, "
@@ -326,7 +331,7 @@ final class ProbeCommand implements Callable<Integer> {
         }
         return new ProbeOptions(username, pass, expiry, ttl, realm, count, concurrency, interval.toMillis(),
                 timeout.toMillis(), Set.copyOf(wanted), minSuccess, maxRtt, maxLoss, ice,
-                new TlsOptions(caFile, insecure, minCertDays), echoes, auth());
+                new TlsOptions(caFile, insecure, minCertDays), echoes, auth()).withStrictNetwork(strictNetwork);
     }
 
     /**

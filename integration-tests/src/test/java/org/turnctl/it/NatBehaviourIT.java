@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.turnctl.probe.Prober;
 import org.turnctl.probe.check.CheckResult;
 import org.turnctl.probe.check.ProbeOptions;
+import org.turnctl.probe.check.Verdict;
 import org.turnctl.probe.client.IceServerUri;
 import org.turnctl.probe.nat.NatCheck;
 import org.turnctl.probe.nat.NatReport;
@@ -75,7 +76,23 @@ class NatBehaviourIT {
         try (UserlandNat nat = new UserlandNat(InetAddress.getByName("127.0.0.3"), m, f)) {
             NatCheck.Outcome o = NatCheck.run(nat, server.udpAddresses().get(0), 2000, false);
             NatReport r = o.report();
-            assertEquals(CheckResult.Status.PASS, o.result().status(), o.result().cause());
+            // None of these NATs hairpins, and some are symmetric: facts about the probe's network, a warning.
+            assertEquals(CheckResult.Status.WARN, o.result().status(), o.result().cause());
+            assertEquals(CheckResult.NETWORK, o.result().subject());
+            assertTrue(o.result().cause().contains("no hairpinning: two callers behind this NAT reach each other only through a relay"),
+                    o.result().cause());
+            assertEquals(m != UserlandNat.Mapping.ENDPOINT_INDEPENDENT, o.result().cause().contains(
+                    "a symmetric NAT (mapping " + name(m) + "): peers cannot reach this network's calls directly, every call from here needs a relay"),
+                    o.result().cause());
+            // Behind it, a healthy relay passes, with the warning; --strict-network fails it.
+            IceServerUri uri = IceServerUri.parse("turn:127.0.0.1:3478");
+            CheckResult relay = new CheckResult("relay", CheckResult.Status.PASS, "data flows", 1, java.util.Map.of());
+            List<CheckResult> judged = Verdict.judge(uri, List.of(o.result(), relay), false);
+            TargetReport target = new TargetReport(uri.text(), Verdict.of(judged, List.of()), judged, r, null, List.of());
+            assertEquals("pass", target.verdict());
+            assertEquals(1, target.warnings().size(), target.warnings().toString());
+            assertTrue(target.warnings().get(0).startsWith("nat: mapping " + name(m)), target.warnings().toString());
+            assertEquals("fail", Verdict.of(Verdict.judge(uri, List.of(o.result(), relay), true), List.of()));
             assertEquals(name(m), r.mapping());
             assertEquals(name(f), r.filtering());
             String classic = m != UserlandNat.Mapping.ENDPOINT_INDEPENDENT ? "symmetric" : switch (f) {
@@ -112,6 +129,7 @@ class NatBehaviourIT {
                     UserlandNat.Filtering.ADDRESS_AND_PORT_DEPENDENT, hairpins)) {
                 NatCheck.Outcome o = NatCheck.run(nat, server.udpAddresses().get(0), 2000, false);
                 assertEquals(hairpins, o.report().hairpinning(), o.result().toString());
+                assertEquals(hairpins ? CheckResult.Status.PASS : CheckResult.Status.WARN, o.result().status(), o.result().cause());
                 assertEquals(String.valueOf(hairpins), o.result().details().get("hairpinning"));
             }
         }

@@ -11,6 +11,7 @@ import org.turnctl.probe.acl.AclReport;
 import org.turnctl.probe.check.AuthCheck;
 import org.turnctl.probe.check.BindingCheck;
 import org.turnctl.probe.check.CheckResult;
+import org.turnctl.probe.check.Verdict;
 import org.turnctl.probe.check.ProbeOptions;
 import org.turnctl.probe.check.RelayCheck;
 import org.turnctl.probe.check.Target;
@@ -72,14 +73,16 @@ public final class Prober {
                 Object mapped = tcp.result().details().get("mappedAddress");
                 NatReport blocked = new NatReport("unknown", "unknown", "udp-blocked", mapped == null ? null : mapped.toString(), null,
                         NatReport.UDP_BLOCKED);
-                checks.add(new CheckResult("nat", CheckResult.Status.FAIL, why, tcp.result().durationMs(), java.util.Map.of()));
+                // The target cannot work without UDP: this network finding fails it (Verdict).
+                checks.add(new CheckResult("nat", CheckResult.Status.FAIL, why, tcp.result().durationMs(),
+                        java.util.Map.of("udpBlocked", true)));
                 for (String name : List.of("auth", "acl", "relay", "success")) {
                     if (uri.isTurn() && o.wants(name)) {
                         checks.add(CheckResult.skip(name, why + "; try " + uri.scheme() + ":" + uri.host() + ":" + uri.port()
                                 + "?transport=tcp"));
                     }
                 }
-                return new TargetReport(uri.text(), "fail", checks, blocked, null, List.of());
+                return new TargetReport(uri.text(), "fail", Verdict.judge(uri, checks, o.strictNetwork()), blocked, null, List.of());
             }
         }
         if (!binding.reachable()) {
@@ -103,14 +106,15 @@ public final class Prober {
             if (expired != null) {
                 // Known without asking the server: do not send a credential that cannot work.
                 checks.add(new CheckResult("auth", CheckResult.Status.FAIL, expired, 0, java.util.Map.of()));
-                return new TargetReport(uri.text(), "fail", skipAfterAuth(checks, o, "auth failed: " + expired), nat, null, List.of());
+                return new TargetReport(uri.text(), "fail", Verdict.judge(uri, skipAfterAuth(checks, o, "auth failed: " + expired),
+                        o.strictNetwork()), nat, null, List.of());
             }
             if (o.wants("auth")) {
                 CheckResult auth = AuthCheck.run(target);
                 checks.add(auth);
                 if (auth.status() == CheckResult.Status.FAIL) {
-                    return new TargetReport(uri.text(), "fail", skipAfterAuth(checks, o, "auth failed: " + auth.cause()),
-                            nat, null, List.of());
+                    return new TargetReport(uri.text(), "fail", Verdict.judge(uri, skipAfterAuth(checks, o,
+                            "auth failed: " + auth.cause()), o.strictNetwork()), nat, null, List.of());
                 }
             }
             if (o.wants("acl")) {
@@ -130,8 +134,8 @@ public final class Prober {
                 checks.add(org.turnctl.probe.ice.IceCheck.run(target));
             }
         }
-        boolean failed = checks.stream().anyMatch(c -> c.status() == CheckResult.Status.FAIL) || !thresholds.isEmpty();
-        return new TargetReport(uri.text(), failed ? "fail" : "pass", checks, nat, success, thresholds, tls, acl);
+        List<CheckResult> judged = Verdict.judge(uri, checks, o.strictNetwork());
+        return new TargetReport(uri.text(), Verdict.of(judged, thresholds), judged, nat, success, thresholds, tls, acl);
     }
 
     /** A REST username "expiry:user" whose expiry has passed by the probe's clock, in words; else null. */

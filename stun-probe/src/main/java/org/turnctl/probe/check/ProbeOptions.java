@@ -18,10 +18,12 @@ import org.turnctl.probe.client.AuthMode;
  * @param auth         --password-algorithm and --userhash
  * @param family       --family: the REQUESTED-ADDRESS-FAMILY of every Allocate (AddressFamily.IPV4 or IPV6),
  *                     or 0 for none, as browsers send
+ * @param strictNetwork --strict-network: findings about the probe's own network fail the target
  */
 public record ProbeOptions(String username, String password, long secretExpiry, long secretTtl, String expectedRealm,
         int count, int concurrency, long intervalMs, long timeoutMs, Set<String> checks, double minSuccessPct,
-        double maxRttMs, double maxLossPct, boolean ice, TlsOptions tls, int echoes, AuthMode auth, int family) {
+        double maxRttMs, double maxLossPct, boolean ice, TlsOptions tls, int echoes, AuthMode auth, int family,
+        boolean strictNetwork) {
 
     public static final Set<String> ALL = Set.of("tls", "binding", "nat", "auth", "acl", "relay", "success", "ice");
     /** Run only when named in --checks: ice needs --ice, acl probes a security boundary. */
@@ -49,19 +51,25 @@ public record ProbeOptions(String username, String password, long secretExpiry, 
             int count, int concurrency, long intervalMs, long timeoutMs, Set<String> checks, double minSuccessPct,
             double maxRttMs, double maxLossPct, boolean ice, TlsOptions tls, int echoes, AuthMode auth) {
         this(username, password, secretExpiry, secretTtl, expectedRealm, count, concurrency, intervalMs, timeoutMs, checks,
-                minSuccessPct, maxRttMs, maxLossPct, ice, tls, echoes, auth, 0);
+                minSuccessPct, maxRttMs, maxLossPct, ice, tls, echoes, auth, 0, false);
     }
 
     /** The same options asking for another address family (0: none). */
     public ProbeOptions withFamily(int family) {
         return new ProbeOptions(username, password, secretExpiry, secretTtl, expectedRealm, count, concurrency, intervalMs,
-                timeoutMs, checks, minSuccessPct, maxRttMs, maxLossPct, ice, tls, echoes, auth, family);
+                timeoutMs, checks, minSuccessPct, maxRttMs, maxLossPct, ice, tls, echoes, auth, family, strictNetwork);
+    }
+
+    /** The same options with --strict-network on or off. */
+    public ProbeOptions withStrictNetwork(boolean strict) {
+        return new ProbeOptions(username, password, secretExpiry, secretTtl, expectedRealm, count, concurrency, intervalMs,
+                timeoutMs, checks, minSuccessPct, maxRttMs, maxLossPct, ice, tls, echoes, auth, family, strict);
     }
 
     /** The same options running only these checks (empty: all that apply). */
     public ProbeOptions withChecks(Set<String> only) {
         return new ProbeOptions(username, password, secretExpiry, secretTtl, expectedRealm, count, concurrency, intervalMs,
-                timeoutMs, Set.copyOf(only), minSuccessPct, maxRttMs, maxLossPct, ice, tls, echoes, auth, family);
+                timeoutMs, Set.copyOf(only), minSuccessPct, maxRttMs, maxLossPct, ice, tls, echoes, auth, family, strictNetwork);
     }
 
     /** "ipv4", "ipv6", or "none" (no REQUESTED-ADDRESS-FAMILY): the report's name for {@link #family}. */

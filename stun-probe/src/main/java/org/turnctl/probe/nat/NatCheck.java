@@ -2,6 +2,7 @@ package org.turnctl.probe.nat;
 
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.turnctl.probe.check.Causes;
 import org.turnctl.probe.check.CheckResult;
@@ -49,13 +50,28 @@ public final class NatCheck {
             d.put("classic", r.classic());
             d.put("publicAddress", r.publicAddress() == null ? "" : r.publicAddress());
             d.put("hairpinning", r.hairpinningText());
+            String behaviour = "mapping " + r.mapping() + ", filtering " + r.filtering() + " (" + r.classic() + ")";
             if (r.classic().equals("udp-blocked")) {
+                d.put("udpBlocked", true);
                 return new Outcome(new CheckResult("nat", CheckResult.Status.FAIL, tcpWorks
                         ? "UDP is blocked: no answer over UDP, but TCP works (media will need TURN over TCP/TLS)"
                         : "no answer over UDP", ms, d), r);
             }
-            return new Outcome(new CheckResult("nat", CheckResult.Status.PASS, "mapping " + r.mapping() + ", filtering "
-                    + r.filtering() + " (" + r.classic() + ")", ms, d), r);
+            // Facts about the probe's own network that decide whether calls from it need a relay:
+            // worth a warning (Verdict keeps them from failing a healthy relay).
+            List<String> findings = new java.util.ArrayList<>();
+            if (!r.mapping().equals("endpoint-independent") && !r.mapping().equals("unknown")) {
+                findings.add("a symmetric NAT (mapping " + r.mapping() + "): peers cannot reach this network's calls directly, "
+                        + "every call from here needs a relay");
+            }
+            if (Boolean.FALSE.equals(r.hairpinning())) {
+                findings.add("no hairpinning: two callers behind this NAT reach each other only through a relay");
+            }
+            if (!findings.isEmpty()) {
+                return new Outcome(new CheckResult("nat", CheckResult.Status.WARN, behaviour + "; " + String.join("; ", findings),
+                        ms, d), r);
+            }
+            return new Outcome(new CheckResult("nat", CheckResult.Status.PASS, behaviour, ms, d), r);
         } catch (NatDiscovery.NoRfc5780Exception e) {
             return new Outcome(CheckResult.skip("nat", e.getMessage()), null);
         } catch (Exception e) {

@@ -47,6 +47,11 @@ public final class JUnitXmlReport {
                     } else if (c.status() == CheckResult.Status.SKIP) {
                         w.writeEmptyElement("skipped");
                         w.writeAttribute("message", c.cause());
+                    } else if (c.status() == CheckResult.Status.WARN && c.subject().equals(CheckResult.NETWORK)) {
+                        // A finding about the probe's own network: shown, not a failure of the relay.
+                        w.writeStartElement("system-err");
+                        w.writeCharacters("network warning: " + c.cause());
+                        w.writeEndElement();
                     } else {
                         w.writeStartElement("system-out");
                         w.writeCharacters(c.cause());

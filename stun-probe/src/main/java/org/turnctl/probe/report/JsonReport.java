@@ -39,6 +39,7 @@ public final class JsonReport {
                     g.writeStartObject();
                     g.writeStringField("name", c.name());
                     g.writeStringField("status", c.status().lower());
+                    g.writeStringField("subject", c.subject());
                     g.writeStringField("cause", c.cause());
                     g.writeNumberField("durationMs", c.durationMs());
                     g.writeFieldName("details");
@@ -49,6 +50,11 @@ public final class JsonReport {
                 g.writeArrayFieldStart("thresholdFailures");
                 for (String t : r.thresholdFailures()) {
                     g.writeString(t);
+                }
+                g.writeEndArray();
+                g.writeArrayFieldStart("warnings");
+                for (String w : r.warnings()) {
+                    g.writeString(w);
                 }
                 g.writeEndArray();
                 nat(g, r.nat());

@@ -33,6 +33,12 @@ public record TargetReport(String uri, String verdict, List<CheckResult> checks,
         return new TargetReport(uri, verdict, checks, nat, success, thresholdFailures, tls, acl, family);
     }
 
+    /** What the probe found about its own network that did not fail this target: the network checks' warnings, as "check: cause". */
+    public List<String> warnings() {
+        return checks.stream().filter(c -> c.subject().equals(CheckResult.NETWORK) && c.status() == CheckResult.Status.WARN)
+                .map(c -> c.name() + ": " + c.cause()).toList();
+    }
+
     /** How people and metrics name the target: its URI, and the family when one was asked for. */
     public String label() {
         return label(uri, family);

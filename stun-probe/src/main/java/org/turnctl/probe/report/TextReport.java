@@ -16,7 +16,9 @@ public final class TextReport {
     public static void write(List<TargetReport> reports, PrintWriter out) {
         String verdict = ExitCode.overallVerdict(reports).toUpperCase(Locale.ROOT);
         long passed = reports.stream().filter(r -> r.verdict().equals("pass")).count();
-        out.printf("%s: %d of %d target(s) passed%n", verdict, passed, reports.size());
+        long warnings = reports.stream().mapToLong(r -> r.warnings().size()).sum();
+        out.printf("%s: %d of %d target(s) passed%s%n", verdict, passed, reports.size(),
+                warnings == 0 ? "" : ", " + warnings + " network warning" + (warnings == 1 ? "" : "s"));
         if (reports.size() > 1) {
             // Relays side by side.
             List<String[]> rows = new ArrayList<>();
@@ -38,6 +40,9 @@ public final class TextReport {
             out.printf("== %s: %s%n", r.label(), r.verdict().toUpperCase(Locale.ROOT));
             for (String t : r.thresholdFailures()) {
                 out.printf("   threshold missed: %s%n", t);
+            }
+            for (String w : r.warnings()) {
+                out.printf("   network warning (not the relay's fault): %s%n", w);
             }
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"check", "status", "time", "verdict"});
