@@ -30,20 +30,11 @@ class WatchIT {
 
     @Test
     void watchExportsProbeMetricsAndReleasesEveryRound(@TempDir Path dir) throws Exception {
-        TurnServer server = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
-                List.of(), Map.of(), 49152, 65535, "watch.test", Map.of("alice", Integrity.longTermKeyMd5("alice", "watch.test", "pw")),
-                List.of(), List.of(), List.of(), true, 0, 0, 3600, 600, false, 1, null, TimeSource.SYSTEM));
-        int metricsPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            metricsPort = s.getLocalPort();
-        }
+        TurnServer server = server();
+        int metricsPort = freePort();
         String target = "turn:127.0.0.1:" + server.udpAddresses().get(0).getPort();
         Path log = dir.resolve("watch.log");
-        Path jar = Path.of(System.getProperty("turnctl.jar", "../cli/target/turnctl.jar"));
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-                "probe", target, "--user", "alice", "--password", "pw", "--count", "3", "--checks", "auth,success",
-                "--watch", "1s", "--metrics-listen", "127.0.0.1:" + metricsPort)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = watch(target, 3, metricsPort, log);
         HttpClient http = HttpClient.newHttpClient();
         String scrape = "";
         try {
@@ -87,22 +78,13 @@ class WatchIT {
      */
     @Test
     void lossAndDelayOnTheLinkMoveTheKpiSeries(@TempDir Path dir) throws Exception {
-        TurnServer server = TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
-                List.of(), Map.of(), 49152, 65535, "watch.test", Map.of("alice", Integrity.longTermKeyMd5("alice", "watch.test", "pw")),
-                List.of(), List.of(), List.of(), true, 0, 0, 3600, 600, false, 1, null, TimeSource.SYSTEM));
+        TurnServer server = server();
         LossyLink.Behaviour each = new LossyLink.Behaviour(0.05, 40_000, 0);
         LossyLink link = LossyLink.open(server.udpAddresses().get(0), each, each, 20261130L, d -> false);
-        int metricsPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            metricsPort = s.getLocalPort();
-        }
+        int metricsPort = freePort();
         String target = "turn:127.0.0.1:" + link.address().getPort();
         Path log = dir.resolve("watch.log");
-        Path jar = Path.of(System.getProperty("turnctl.jar", "../cli/target/turnctl.jar"));
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-                "probe", target, "--user", "alice", "--password", "pw", "--count", "4", "--checks", "auth,success",
-                "--watch", "1s", "--metrics-listen", "127.0.0.1:" + metricsPort)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = watch(target, 4, metricsPort, log);
         HttpClient http = HttpClient.newHttpClient();
         String l = "check=\"success\",target=\"" + target + "\"";
         try {
@@ -137,6 +119,27 @@ class WatchIT {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(series) + " (\\S+)$")
                 .matcher(scrape);
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    private static TurnServer server() throws Exception {
+        return TurnServer.start(new ServerConfig(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+                List.of(), Map.of(), 49152, 65535, "watch.test", Map.of("alice", Integrity.longTermKeyMd5("alice", "watch.test", "pw")),
+                List.of(), List.of(), List.of(), true, 0, 0, 3600, 600, false, 1, null, TimeSource.SYSTEM));
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** `turnctl probe TARGET --watch 1s` (auth and success, {@code count} attempts a round) as a process, exporting on {@code metricsPort}. */
+    private static Process watch(String target, int count, int metricsPort, Path log) throws java.io.IOException {
+        Path jar = Path.of(System.getProperty("turnctl.jar", "../cli/target/turnctl.jar"));
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+                "probe", target, "--user", "alice", "--password", "pw", "--count", String.valueOf(count), "--checks", "auth,success",
+                "--watch", "1s", "--metrics-listen", "127.0.0.1:" + metricsPort)
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /** The exporter's page, or "" while it is still starting. */
