@@ -47,8 +47,11 @@ class WatchIT {
             String l = "check=\"success\",target=\"" + target + "\"";
             double count = value(scrape, "turnctl_probe_rtt_seconds_count{" + l + "}");
             assertTrue(count >= 3 * 20, "every echo of the round: " + count);
-            // Loopback: every round trip is under the 150 ms target, and the bucket says so.
-            assertEquals(count, value(scrape, "turnctl_probe_rtt_seconds_bucket{" + l + ",le=\"0.15\"}"));
+            // Loopback: round trips are far under the 150 ms target, and the buckets say so (the old
+            // histogram put every one of them in its 1 s bucket). A stall of the machine may push
+            // an odd one past it, so: nearly all.
+            double under150 = value(scrape, "turnctl_probe_rtt_seconds_bucket{" + l + ",le=\"0.15\"}");
+            assertTrue(under150 >= 0.9 * count, under150 + " of " + count + " under 150 ms");
             assertEquals(0.0, value(scrape, "turnctl_probe_loss_ratio{" + l + "}"));
             assertTrue(value(scrape, "turnctl_probe_jitter_seconds{" + l + "}") >= 0);
             assertTrue(value(scrape, "turnctl_probe_time_to_first_packet_seconds_count{" + l + "}") >= 3);
