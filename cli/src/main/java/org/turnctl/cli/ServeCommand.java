@@ -6,10 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -23,7 +20,6 @@ import org.turnctl.server.systemd.SystemdNotifier;
 import org.turnctl.server.auth.UsersFile;
 import org.turnctl.server.config.ServerConfig;
 import org.turnctl.server.config.TimeSource;
-import org.turnctl.server.config.TlsConfig;
 import org.turnctl.server.metrics.Operations;
 import org.turnctl.server.policy.Cidr;
 import org.turnctl.stun.codec.Integrity;
@@ -73,30 +69,8 @@ final class ServeCommand implements Callable<Integer> {
                     + "(one per family): PUBLIC alone, or PUBLIC/PRIVATE where PRIVATE names the relay address it maps.")
     List<Converters.ExternalIp> externalIps = new ArrayList<>();
 
-    @Option(names = "--cert", paramLabel = "FILE",
-            description = "TLS certificate chain, PEM, leaf first (TURN over TLS: turns:). Reloaded on SIGHUP and "
-                    + "when the file changes.")
-    Path certFile;
-
-    @Option(names = "--key", paramLabel = "FILE", description = "The certificate's private key, PEM (PKCS#8, or PKCS#1/EC).")
-    Path keyFile;
-
-    @Option(names = "--tls-listen", paramLabel = "ADDR:PORT", split = ",", converter = Converters.HostPort.class,
-            description = "TLS listen address (repeatable). Default with --cert: [::]:5349 (0.0.0.0:5349 without IPv6). "
-                    + "Any port works, 443 included.")
-    List<InetSocketAddress> tlsListen = new ArrayList<>();
-
-    @Option(names = "--dtls-listen", paramLabel = "ADDR:PORT", split = ",", converter = Converters.HostPort.class,
-            description = "DTLS listen address (repeatable; RFC 7350). Default with --cert: the --tls-listen addresses, over UDP.")
-    List<InetSocketAddress> dtlsListen = new ArrayList<>();
-
-    @Option(names = "--no-dtls", description = "No DTLS listeners.")
-    boolean noDtls;
-
-    @Option(names = "--tls-on-tcp-listeners",
-            description = "The --listen TCP ports also accept TLS, told apart by a connection's first byte, so one port "
-                    + "(443) serves TURN over TCP and over TLS. Needs --cert.")
-    boolean tlsOnTcpListeners;
+    @Mixin
+    ServeTlsOptions tlsOptions;
 
     @Option(names = "--min-port", defaultValue = "49152", description = "Lowest relay port (default ${DEFAULT-VALUE}).")
     int minPort;
@@ -111,43 +85,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "A long-term credential (repeatable).")
     List<String> users = new ArrayList<>();
 
-    @Option(names = "--max-bps", defaultValue = "0", paramLabel = "BYTES",
-            description = "Bytes a second each allocation may relay in each direction, as coturn's max-bps (bursts of one "
-                    + "second's worth). Datagrams over it are dropped (turn_dropped_packets_total{reason=\"bandwidth\"}); a TCP "
-                    + "or TLS client is paused instead. 0 (default): no limit. Reloadable.")
-    long maxBps;
-
-    @Option(names = "--bps-capacity", defaultValue = "0", paramLabel = "BYTES",
-            description = "Bytes a second the whole server relays (the busier direction, measured each second) past which "
-                    + "new Allocates get 486. 0 (default): no limit. Reloadable.")
-    long bpsCapacity;
-
-    @Option(names = "--drain-timeout", defaultValue = "0s", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
-            description = "On SIGTERM, drain first: /readyz answers 503, new Allocates go to an --alternate-server (300) or get "
-                    + "508, the allocations there are go on; exit when the last one ends or after DURATION. 0 (default): "
-                    + "exit at once. SIGINT always exits at once.")
-    Duration drainTimeout;
-
-    @Option(names = "--admin-token-file", paramLabel = "FILE",
-            description = "Turns the admin API on, on the metrics listener (/admin/allocations, /admin/drain, /admin/status): "
-                    + "every request needs Authorization: Bearer <the file's first line>. Off by default.")
-    Path adminTokenFile;
-
-    @Option(names = "--alternate-server", paramLabel = "HOST:PORT", converter = Converters.AlternateConverter.class,
-            description = "Where new clients are sent (300 Try Alternate, RFC 8489 section 10) while draining or past "
-                    + "--max-allocations, round robin, the client's address family first (repeatable). A name is resolved at "
-                    + "start and also sent to TLS clients as ALTERNATE-DOMAIN.")
-    List<org.turnctl.server.config.Shedding.Alternate> alternateServers = new ArrayList<>();
-
-    @Option(names = "--max-allocations", defaultValue = "0", paramLabel = "N",
-            description = "Active allocations past which new Allocates are sent to an --alternate-server (508 without one). "
-                    + "0 (default): no limit. Reloadable.")
-    int maxAllocations;
-
-    @Option(names = "--max-allocations-per-ip", defaultValue = "0", paramLabel = "N",
-            description = "Allocations one client IP may hold; past it, 486. 0 (default): no limit (a NAT may hide many users). "
-                    + "Reloadable.")
-    int maxAllocationsPerIp;
+    @Mixin
+    ServeFleetOptions fleet;
 
     @Option(names = "--userhash",
             description = "Username anonymity (RFC 8489 section 9.2): announce it in the nonce cookie and accept USERHASH "
@@ -259,7 +198,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             logging.apply();
             config = config();
-            adminToken = adminTokenFile == null ? null : adminToken();
+            adminToken = fleet.adminToken();
         } catch (ConfigException | IllegalArgumentException e) {
             spec.commandLine().getErr().println("turnctl serve: " + e.getMessage());
             return ExitCode.USAGE.code();
@@ -306,7 +245,7 @@ final class ServeCommand implements Callable<Integer> {
         systemd.ready("relaying: UDP " + server.udpAddresses().size() + ", TCP " + server.tcpAddresses().size()
                 + ", TLS " + server.tlsAddresses().size() + ", DTLS " + server.dtlsAddresses().size() + " listener(s)");
         systemd.watch(server.eventLoops(), SystemdNotifier.watchdogTimeout(Turnctl.env(spec), ProcessHandle.current().pid()));
-        ServeLifecycle lifecycle = new ServeLifecycle(server, ops, config, systemd, drainTimeout);
+        ServeLifecycle lifecycle = new ServeLifecycle(server, ops, config, systemd, fleet.drainTimeout);
         // SIGTERM drains first when --drain-timeout says so; SIGINT always stops at once.
         Signals.onTerminate(lifecycle::terminate, lifecycle::stop);
         if (adminToken != null
@@ -395,38 +334,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         return new ServerConfig(listenAddresses, relayIps, external, minPort, maxPort, realm, keys, secrets,
                 allowPeers, denyPeers, allowLoopbackPeers, userQuota, totalQuota, maxLifetime, nonceLifetime,
-                strictChannelNumbers, threads, altListen, TimeSource.SYSTEM, tls(), unauthRate(), maxTcpPerIp, maxTcp,
-                authFailureRate, sha256Keys, userhash, limits(), shedding(), strictAddressFamily);
-    }
-
-    private org.turnctl.server.config.Shedding shedding() throws ConfigException {
-        try {
-            return new org.turnctl.server.config.Shedding(alternateServers, maxAllocations);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
-        }
-    }
-
-    private org.turnctl.server.config.RelayLimits limits() throws ConfigException {
-        try {
-            return new org.turnctl.server.config.RelayLimits(maxBps, bpsCapacity, maxAllocationsPerIp);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
-        }
-    }
-
-    /** The admin token: the file's first secret line, at least 16 characters. */
-    private String adminToken() throws ConfigException {
-        String token;
-        try {
-            token = SecretFile.first(adminTokenFile);
-        } catch (IOException e) {
-            throw new ConfigException("--admin-token-file " + adminTokenFile + ": cannot read (" + why(e) + ")");
-        }
-        if (token == null || token.length() < 16) {
-            throw new ConfigException("--admin-token-file " + adminTokenFile + ": the token needs 16 characters or more");
-        }
-        return token;
+                strictChannelNumbers, threads, altListen, TimeSource.SYSTEM, tlsOptions.config(), unauthRate(), maxTcpPerIp, maxTcp,
+                authFailureRate, sha256Keys, userhash, fleet.limits(), fleet.shedding(), strictAddressFamily);
     }
 
     /** {@code --unauth-rate}: "N/s" or "N". */
@@ -447,20 +356,6 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /** TURN over TLS: with a certificate, the TLS listeners default to port 5349 (RFC 8656 section 3.1). */
-    private TlsConfig tls() {
-        List<InetSocketAddress> at = new ArrayList<>(tlsListen);
-        if (certFile != null && at.isEmpty()) {
-            at.add(new InetSocketAddress(Converters.ip(hasIpv6() ? "::" : "0.0.0.0"), 5349));
-        }
-        List<InetSocketAddress> dtls = new ArrayList<>(dtlsListen);
-        if (noDtls) {
-            dtls.clear();
-        } else if (certFile != null && dtls.isEmpty()) {
-            dtls.addAll(at); // the same ports over UDP
-        }
-        return new TlsConfig(certFile, keyFile, at, tlsOnTcpListeners, dtls);
-    }
-
     static String why(IOException e) {
         if (e instanceof java.nio.file.NoSuchFileException) {
             return "no such file";
@@ -471,7 +366,7 @@ final class ServeCommand implements Callable<Integer> {
         return e.getMessage() != null ? e.getMessage() : "I/O error";
     }
 
-    private static boolean hasIpv6() {
+    static boolean hasIpv6() {
         try {
             for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 for (InetAddress a : Collections.list(nif.getInetAddresses())) {

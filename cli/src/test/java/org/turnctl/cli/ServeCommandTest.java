@@ -167,7 +167,7 @@ class ServeCommandTest {
             assertThrows(picocli.CommandLine.TypeConversionException.class, () -> d.convert(bad), bad);
         }
         assertEquals(java.time.Duration.ofMinutes(10),
-                Turnctl.<ServeCommand>parse("serve", Map.of(), ConfigFile.empty(), "--drain-timeout", "10m").drainTimeout);
+                Turnctl.<ServeCommand>parse("serve", Map.of(), ConfigFile.empty(), "--drain-timeout", "10m").fleet.drainTimeout);
         ServeCommand serve = Turnctl.parse("serve", Map.of(), ConfigFile.empty(), "--metrics-listen", "off",
                 "--external-ip", "203.0.113.7/10.0.0.5");
         assertNull(serve.metricsListen, "off disables the endpoint");
